@@ -1,0 +1,85 @@
+//! docbind: turns REST API reference pages written in Markdown (the Microsoft Graph
+//! docs format) into a Rust crate of typed models and request functions.
+//!
+//! The pipeline is plain data in, plain data out:
+//! [`source::read_inputs`] (files) → [`parse::parse_page`] (page facts with source lines)
+//! → [`model::build::build_model`] (one linked [`model::Model`]) → [`emit::emit`]
+//! (files of a crate) → [`output::write`] (atomic, on disk).
+//! [`run`] chains the first three for callers such as the CLI and build scripts.
+
+pub mod diag;
+pub mod emit;
+pub mod model;
+pub mod output;
+pub mod parse;
+pub mod source;
+pub mod summary;
+
+use std::path::PathBuf;
+
+pub use diag::{Diagnostic, Severity};
+pub use model::Model;
+pub use summary::Summary;
+
+/// Errors that stop docbind as a whole (as opposed to [`Diagnostic`]s, which are
+/// findings about the input).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Refused(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// What reading and modelling a set of pages produced.
+#[derive(Debug)]
+pub struct Run {
+    pub model: Model,
+    /// Sorted by file, line, severity.
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+}
+
+/// Parses and models the given input files (in any order: the result is the same).
+pub fn run(files: &[source::SourceFile]) -> Run {
+    use rayon::prelude::*;
+    let parsed: Vec<(parse::Page, Vec<Diagnostic>)> =
+        files.par_iter().map(parse::parse_file).collect();
+    let mut diagnostics = Vec::new();
+    let mut pages = Vec::with_capacity(parsed.len());
+    for (page, diags) in parsed {
+        diagnostics.extend(diags);
+        pages.push(page);
+    }
+    let (model, model_diags) = model::build::build_model(&pages);
+    diagnostics.extend(model_diags);
+    diag::sort(&mut diagnostics);
+    diagnostics.dedup();
+    let summary = Summary::new(&pages, &model, &diagnostics);
+    Run {
+        model,
+        diagnostics,
+        summary,
+    }
+}
+
+/// Reads the input folders and runs the pipeline up to the model.
+pub fn run_dirs(inputs: &[PathBuf]) -> Result<Run, Error> {
+    let files = source::read_inputs(inputs)?;
+    Ok(run(&files))
+}

@@ -1,0 +1,227 @@
+//! The linked intermediate model: every type, enum and operation of the input,
+//! with references resolved to qualified names and the source of everything.
+//!
+//! This is docbind's contract with its emitters and with other tools: `docbind model`
+//! prints it as JSON (see README "The model"). All vectors are sorted so the JSON is
+//! deterministic. Names are exactly as the docs write them; type references are
+//! qualified names: `Edm.String`, `Edm.Int32`, ... for primitives and
+//! `<namespace>.<name>` (e.g. `microsoft.graph.user`) for types and enums.
+
+use serde::{Deserialize, Serialize};
+
+pub mod build;
+pub mod primitives;
+pub mod resolve;
+
+/// Where something was read: a path relative to its input folder, and a 1-based line.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Source {
+    pub file: String,
+    pub line: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    /// Structured types (resources and complex types), sorted by qualified name.
+    pub types: Vec<TypeDef>,
+    /// Enumerations, sorted by qualified name.
+    pub enums: Vec<EnumDef>,
+    /// One operation per method and path of every API page, sorted by name.
+    pub operations: Vec<Operation>,
+    /// JSON examples of the docs whose type is known, in source order.
+    pub examples: Vec<Example>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TypeKind {
+    /// Has a key (`id`): addressable resource.
+    Entity,
+    /// A value type without identity.
+    Complex,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TypeDef {
+    /// As written in the docs, e.g. `deviceManagementResourceAccessProfileAssignment`.
+    pub name: String,
+    /// e.g. `microsoft.graph` or `microsoft.graph.callRecords`.
+    pub namespace: String,
+    pub kind: TypeKind,
+    /// Qualified name of the base type.
+    pub base: Option<String>,
+    #[serde(rename = "abstract")]
+    pub is_abstract: bool,
+    /// The docs mark the type open (`openType: true`): any property may appear.
+    pub open: bool,
+    /// Why the type exists: `resource` (a resource page), `parameters` (an action's
+    /// parameter table, the request body of that operation), or `undocumented`
+    /// (referenced but not described in the input; it keeps every property).
+    pub origin: Origin,
+    /// Qualified names of the types that name this one as their base, sorted.
+    pub derived: Vec<String>,
+    /// Feature the item belongs to (derived from the page's `ms.prod` or namespace).
+    pub workload: String,
+    pub description: Option<String>,
+    /// Own properties (inherited ones live on the base), in table order.
+    pub properties: Vec<Property>,
+    pub source: Source,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    Resource,
+    Parameters,
+    Undocumented,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Property {
+    /// The exact JSON name.
+    pub name: String,
+    /// Qualified type name (`Edm.String`, `microsoft.graph.itemBody`).
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub collection: bool,
+    /// From a Relationships table.
+    pub navigation: bool,
+    pub description: Option<String>,
+    pub source: Source,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EnumDef {
+    pub name: String,
+    pub namespace: String,
+    pub members: Vec<EnumMember>,
+    /// Flags enum: values combine (power-of-two member values, or said in prose).
+    pub flags: bool,
+    pub workload: String,
+    pub description: Option<String>,
+    pub source: Source,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EnumMember {
+    /// Exact member string as it appears in JSON.
+    pub name: String,
+    pub value: Option<i64>,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Operation {
+    /// Unique name: the page's file stem, plus a suffix from the path when a page
+    /// lists several paths (e.g. `user-list-messages` / `user-list-messages-me`).
+    pub name: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// The path template as written (whitespace inside braces removed).
+    pub path: String,
+    /// The parsed template: segments of literal text and parameters.
+    pub template: PathTemplate,
+    /// Qualified name of the request body type.
+    pub body: Option<String>,
+    /// The request body is a collection of `body`.
+    pub body_collection: bool,
+    /// Qualified name of the response type (`None`: no body).
+    pub response: Option<String>,
+    pub response_collection: bool,
+    /// Success status code.
+    pub status: u16,
+    pub workload: String,
+    /// The page title.
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub permissions: Vec<Permission>,
+    pub headers: Vec<Header>,
+    pub source: Source,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PathTemplate {
+    /// `/`-separated segments, each a sequence of parts.
+    pub segments: Vec<Vec<PathPart>>,
+    /// Fixed or templated query parameters written in the path (`?$filter=...`).
+    pub query: Vec<QueryPart>,
+    /// Parameters in order of first appearance; `PathPart::Param` indexes this.
+    pub params: Vec<PathParam>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PathPart {
+    Literal(String),
+    Param(usize),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueryPart {
+    pub name: String,
+    pub value: Vec<PathPart>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PathParam {
+    /// As written inside the braces, e.g. `id`, `user-id`, `id|userPrincipalName`.
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Permission {
+    /// e.g. `Delegated (work or school account)`.
+    pub kind: String,
+    pub permissions: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Example {
+    /// `request`, `response` or `resource`.
+    pub role: String,
+    /// Qualified type the body should have.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// The body is `{"value": [...]}` (or a bare array) of `ty`.
+    pub collection: bool,
+    /// The operation it illustrates, if any.
+    pub operation: Option<String>,
+    pub json: serde_json::Value,
+    pub source: Source,
+}
+
+impl Model {
+    pub fn type_by_name(&self, qualified: &str) -> Option<&TypeDef> {
+        self.types
+            .binary_search_by(|t| qualified_cmp(t, qualified))
+            .ok()
+            .map(|i| &self.types[i])
+    }
+    pub fn enum_by_name(&self, qualified: &str) -> Option<&EnumDef> {
+        self.enums
+            .iter()
+            .find(|e| e.namespace.len() < qualified.len() && qualified == e.qualified())
+    }
+}
+
+fn qualified_cmp(t: &TypeDef, q: &str) -> std::cmp::Ordering {
+    t.qualified().as_str().cmp(q)
+}
+
+impl TypeDef {
+    pub fn qualified(&self) -> String {
+        format!("{}.{}", self.namespace, self.name)
+    }
+}
+
+impl EnumDef {
+    pub fn qualified(&self) -> String {
+        format!("{}.{}", self.namespace, self.name)
+    }
+}

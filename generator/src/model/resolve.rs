@@ -1,0 +1,1 @@
+//! Resolving type references across pages.
