@@ -1,7 +1,16 @@
 //! Parsing one page into page facts: what the page says, with source lines, and
 //! nothing resolved across pages yet (that is the model's job).
 
-use crate::diag::Diagnostic;
+mod annotation;
+mod blocks;
+mod cells;
+mod front_matter;
+mod http;
+mod page;
+
+pub use cells::{link_stem, strip_collection_call};
+
+use crate::diag::{Diagnostic, Sink};
 use crate::source::SourceFile;
 use serde::Serialize;
 
@@ -158,10 +167,67 @@ pub struct CodeBlock {
 
 /// Parses one input file, decoding it first (invalid UTF-8 is replaced and reported).
 pub fn parse_file(file: &SourceFile) -> (Page, Vec<Diagnostic>) {
+    let mut sink = Sink::new(&file.name);
+    let text = decode(&file.bytes, &mut sink);
+    let page = parse_page(&file.name, &text, &mut sink);
+    (page, sink.items)
+}
+
+fn decode(bytes: &[u8], sink: &mut Sink) -> String {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t.to_string(),
+        Err(e) => {
+            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u32;
+            sink.warn(line, "invalid-utf8", "page is not valid UTF-8; invalid bytes replaced");
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+    };
+    if let Some(at) = text.find('\0') {
+        let line = 1 + text[..at].matches('\n').count() as u32;
+        sink.warn(line, "nul-byte", "page contains NUL bytes; removed");
+        return text.replace('\0', "");
+    }
+    text
+}
+
+/// Parses the text of one page (`file` is the name used in diagnostics).
+pub fn parse_page(file: &str, text: &str, sink: &mut Sink) -> Page {
+    let fm = front_matter::split(text, sink);
     let mut page = Page {
-        file: file.name.clone(),
+        file: file.to_string(),
+        title: fm.values.get("title").cloned(),
+        description: fm.values.get("description").cloned(),
+        ms_prod: fm.values.get("ms.prod").cloned().filter(|v| !v.is_empty()),
         ..Page::default()
     };
-    let _ = &mut page;
-    (page, Vec::new())
+    let body = &text[fm.body_start.min(text.len())..];
+    let blocks = blocks::blocks(body, fm.body_line_offset);
+    page::Reader::new(&mut page, sink).read(blocks);
+    page.kind = page_kind(fm.values.get("doc_type").map(String::as_str), &page, sink);
+    page
+}
+
+fn page_kind(doc_type: Option<&str>, page: &Page, sink: &mut Sink) -> PageKind {
+    let declared = doc_type.map(|d| d.trim_end_matches('_').to_ascii_lowercase());
+    match declared.as_deref() {
+        Some("apipagetype") => return PageKind::Api,
+        Some("resourcepagetype") => return PageKind::Resource,
+        Some("enumpagetype") | Some("enumtypes") => return PageKind::Enum,
+        Some("conceptualpagetype") => return PageKind::Conceptual,
+        Some(other) => sink.warn(1, "doc-type-unknown", format!("unknown doc_type `{other}`; page kind inferred from its content")),
+        None if !page.templates.is_empty() || !page.properties.is_empty() || !page.enum_tables.is_empty() => {
+            sink.warn(1, "doc-type-missing", "front matter has no doc_type; page kind inferred from its content")
+        }
+        None => {}
+    }
+    let h1 = page.h1.as_ref().map(|h| h.0.to_ascii_lowercase()).unwrap_or_default();
+    if !page.templates.is_empty() {
+        PageKind::Api
+    } else if h1.ends_with("enum type") || !page.enum_tables.is_empty() && page.properties.is_empty() {
+        PageKind::Enum
+    } else if h1.ends_with("resource type") || h1.ends_with("complex type") || !page.properties.is_empty() {
+        PageKind::Resource
+    } else {
+        PageKind::Unknown
+    }
 }

@@ -1,0 +1,70 @@
+//! The YAML front matter between `---` lines. The docs' front matter is flat
+//! `key: value` pairs (quoted or bare), so it is read line by line: that handles
+//! every page of the corpus, including the one whose bare title holds a colon.
+
+use crate::diag::Sink;
+use std::collections::BTreeMap;
+
+pub struct FrontMatter {
+    pub values: BTreeMap<String, String>,
+    /// Byte offset where the body starts, and how many lines precede it.
+    pub body_start: usize,
+    pub body_line_offset: u32,
+}
+
+pub fn split(text: &str, sink: &mut Sink) -> FrontMatter {
+    let mut values = BTreeMap::new();
+    let none = FrontMatter {
+        values: BTreeMap::new(),
+        body_start: 0,
+        body_line_offset: 0,
+    };
+    let mut lines = text.split_inclusive('\n');
+    match lines.next() {
+        Some(first) if first.trim_end() == "---" => {}
+        _ => {
+            sink.warn(1, "front-matter-missing", "page has no front matter (`---` block)");
+            return none;
+        }
+    }
+    let mut offset = text.split_inclusive('\n').next().map_or(0, str::len);
+    let mut line_no = 1u32;
+    for line in lines {
+        line_no += 1;
+        offset += line.len();
+        let l = line.trim_end();
+        if l == "---" {
+            return FrontMatter {
+                values,
+                body_start: offset,
+                body_line_offset: line_no,
+            };
+        }
+        if let Some((k, v)) = l.split_once(':') {
+            let key = k.trim();
+            if !key.is_empty() && !key.contains(' ') {
+                values.insert(key.to_string(), unquote(v.trim()));
+            }
+        }
+    }
+    sink.warn(
+        1,
+        "front-matter-unclosed",
+        "front matter is not closed by a `---` line; reading the page without it",
+    );
+    FrontMatter {
+        body_start: text.find('\n').map_or(text.len(), |i| i + 1),
+        body_line_offset: 1,
+        ..none
+    }
+}
+
+fn unquote(v: &str) -> String {
+    let v = v.trim();
+    for q in ['"', '\''] {
+        if v.len() >= 2 && v.starts_with(q) && v.ends_with(q) {
+            return v[1..v.len() - 1].trim().to_string();
+        }
+    }
+    v.to_string()
+}

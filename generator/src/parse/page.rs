@@ -1,0 +1,303 @@
+//! Second pass: blocks read by section into page facts.
+
+use super::blocks::{Block, Inline, TableRow};
+use super::cells::{allowed_values, link_stem, type_ref};
+use super::{annotation, http, Annotation, BlockRole, CodeBlock, EnumTable, MemberRow, Page};
+use super::{ResponseFacts, Row, TypeRef};
+use crate::diag::Sink;
+
+/// The H2 sections the docs use, in all their spellings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Section {
+    Top,
+    Http,
+    Body,
+    Response,
+    Properties,
+    Relationships,
+    Json,
+    Members,
+    Permissions,
+    Headers,
+    Parameters,
+    Examples,
+    Other,
+}
+
+fn section(heading: &str) -> Section {
+    let h = heading.trim().trim_end_matches(':').to_ascii_lowercase();
+    match h.as_str() {
+        "http request" => Section::Http,
+        "request body" => Section::Body,
+        "response" => Section::Response,
+        "properties" => Section::Properties,
+        "relationships" => Section::Relationships,
+        "json representation" => Section::Json,
+        "members" => Section::Members,
+        "permissions" | "prerequisites" => Section::Permissions,
+        "request headers" | "optional request headers" => Section::Headers,
+        "function parameters" | "parameters" | "path parameters" => Section::Parameters,
+        _ if h.starts_with("example") => Section::Examples,
+        _ => Section::Other,
+    }
+}
+
+pub struct Reader<'a> {
+    pub page: &'a mut Page,
+    pub sink: &'a mut Sink,
+    section: Section,
+    /// Enum named by the last `### x values` heading (aggregate enum pages).
+    enum_heading: Option<String>,
+    pending: Option<Annotation>,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(page: &'a mut Page, sink: &'a mut Sink) -> Self {
+        Reader {
+            page,
+            sink,
+            section: Section::Top,
+            enum_heading: None,
+            pending: None,
+        }
+    }
+
+    pub fn read(&mut self, blocks: Vec<Block>) {
+        for block in blocks {
+            match block {
+                Block::Heading { level, text, line } => self.heading(level, &text, line),
+                Block::Paragraph { text, line, quoted } => self.paragraph(&text, line, quoted),
+                Block::Table { header, rows, line } => self.table(&header, &rows, line),
+                Block::Code {
+                    info,
+                    text,
+                    line,
+                    closed,
+                } => self.code(info, &text, line, closed),
+                Block::Html { text, line } => {
+                    if let Some(a) = annotation::parse(&text, line, self.sink) {
+                        self.pending = Some(a);
+                    }
+                }
+            }
+        }
+    }
+
+    fn heading(&mut self, level: u8, text: &Inline, line: u32) {
+        // DocFX tab headers (`# [HTTP](#tab/http)`) are not headings of the page.
+        if text.text.starts_with('[') && text.links.iter().any(|l| l.dest.starts_with("#tab")) {
+            return;
+        }
+        self.pending = None;
+        match level {
+            1 if self.page.h1.is_none() => self.page.h1 = Some((text.text.clone(), line)),
+            2 => {
+                self.section = section(&text.text);
+                self.enum_heading = None;
+            }
+            3.. => {
+                let t = text.text.trim();
+                let lower = t.to_ascii_lowercase();
+                if let Some(name) = lower.strip_suffix(" values") {
+                    self.enum_heading = Some(t[..name.len()].trim().trim_matches('`').to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn paragraph(&mut self, text: &Inline, line: u32, quoted: bool) {
+        let t = &text.text;
+        if let Some(ns) = t.strip_prefix("Namespace:") {
+            if self.page.namespace.is_none() {
+                self.page.namespace = Some(ns.trim().trim_end_matches('.').to_string());
+            }
+            return;
+        }
+        if quoted || t.starts_with("[!") || t.is_empty() {
+            return;
+        }
+        let lower = t.to_ascii_lowercase();
+        if lower.starts_with("inherits from") && self.page.inherits.is_none() {
+            self.page.inherits = text.links.first().map(|l| TypeRef {
+                name: super::cells::clean_word(&l.label),
+                link: link_stem(&l.dest),
+                collection: false,
+                line,
+            });
+            return;
+        }
+        match self.section {
+            Section::Top if self.page.intro.is_none() && self.page.h1.is_some() => {
+                self.page.intro = Some(t.clone());
+            }
+            Section::Body if self.page.body_ref.is_none() && lower.contains("json representation of") => {
+                self.page.body_ref = text.links.first().map(|l| TypeRef {
+                    name: super::cells::clean_word(&l.label),
+                    link: link_stem(&l.dest),
+                    collection: false,
+                    line,
+                });
+            }
+            Section::Response if self.page.response.is_none() && lower.contains("return") => {
+                self.page.response = Some(response_facts(text, line));
+            }
+            _ => {}
+        }
+    }
+
+    fn code(&mut self, info: String, text: &str, line: u32, closed: bool) {
+        if !closed {
+            self.sink.warn(line, "fence-unclosed", "code block is never closed; it runs to the end of the page");
+        }
+        let annotation = self.pending.take();
+        let block_type = annotation.as_ref().and_then(|a| a.block_type.clone());
+        let mut role = match block_type.as_deref() {
+            Some("resource") => BlockRole::Resource,
+            Some("request") => BlockRole::Request,
+            Some("response") => BlockRole::Response,
+            _ => BlockRole::Other,
+        };
+        if self.section == Section::Http {
+            let templates = http::templates(text, line + 1, self.sink);
+            self.page.templates.extend(templates);
+            role = BlockRole::Template;
+        } else if self.section == Section::Json && role == BlockRole::Other {
+            role = BlockRole::Resource;
+        }
+        let mut block = CodeBlock {
+            role,
+            info,
+            annotation,
+            line,
+            method: None,
+            url: None,
+            status: None,
+            headers: Vec::new(),
+            body: None,
+        };
+        if role != BlockRole::Template && block_type.as_deref() != Some("ignored") {
+            http::example(&mut block, text);
+        }
+        self.page.blocks.push(block);
+    }
+
+    fn table(&mut self, header: &[Inline], rows: &[TableRow], line: u32) {
+        let heads: Vec<String> = header.iter().map(|h| h.text.to_ascii_lowercase()).collect();
+        for row in rows {
+            if row.raw_cells != header.len() && row.raw_cells > 0 {
+                let msg = format!(
+                    "table row has {} cells but the header has {}",
+                    row.raw_cells,
+                    header.len()
+                );
+                self.sink.warn(row.line, "table-cells", msg);
+            }
+        }
+        let first = heads.first().map(String::as_str).unwrap_or("");
+        if first.starts_with("permission") {
+            self.page.permissions.extend(pairs(rows));
+        } else if self.section == Section::Headers || first == "header" {
+            self.page.headers.extend(pairs(rows));
+        } else if first.starts_with("member") || (self.section == Section::Members && first == "value") {
+            let t = enum_table(&heads, rows, self.enum_heading.clone(), line);
+            self.page.enum_tables.push(t);
+        } else if heads.iter().any(|h| h == "type") {
+            let parsed = property_rows(&heads, rows, self.sink);
+            match self.section {
+                Section::Properties => self.page.properties.extend(parsed),
+                Section::Relationships => self.page.relationships.extend(parsed),
+                Section::Body => self.page.body_rows.extend(parsed),
+                Section::Parameters => self.page.parameters.extend(parsed),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn pairs(rows: &[TableRow]) -> impl Iterator<Item = (String, String)> + '_ {
+    rows.iter().filter_map(|r| {
+        let name = r.cells.first()?.text.clone();
+        let value = r.cells.get(1).map(|c| c.text.clone()).unwrap_or_default();
+        (!name.is_empty()).then_some((name, value))
+    })
+}
+
+fn property_rows(heads: &[String], rows: &[TableRow], sink: &mut Sink) -> Vec<Row> {
+    let type_col = heads.iter().position(|h| h == "type").unwrap_or(1);
+    let desc_col = heads
+        .iter()
+        .position(|h| h.starts_with("description"))
+        .unwrap_or(heads.len().saturating_sub(1));
+    let mut out = Vec::new();
+    for r in rows {
+        let Some(name_cell) = r.cells.first() else { continue };
+        let name = name_cell.text.trim().trim_matches(['`', '*']).trim().to_string();
+        if name.is_empty() || (name_cell.text.starts_with("**") && r.cells.iter().skip(1).all(|c| c.text.is_empty())) {
+            continue; // bold group separators
+        }
+        let ty = r.cells.get(type_col).and_then(|c| type_ref(c, r.line));
+        if ty.is_none() {
+            sink.warn(r.line, "type-missing", format!("property `{name}` has no type"));
+        }
+        let desc = r.cells.get(desc_col).cloned().unwrap_or_default();
+        let inherited = desc.text.to_ascii_lowercase().contains("inherited from");
+        out.push(Row {
+            name,
+            ty,
+            allowed: allowed_values(&desc),
+            description: desc.text,
+            inherited,
+            line: r.line,
+        });
+    }
+    out
+}
+
+fn enum_table(heads: &[String], rows: &[TableRow], name: Option<String>, line: u32) -> EnumTable {
+    let value_col = heads.iter().position(|h| h.contains("value") && h != "member");
+    let desc_col = heads.iter().position(|h| h.starts_with("description"));
+    let members = rows
+        .iter()
+        .filter_map(|r| {
+            let name = r.cells.first()?.text.trim().trim_matches(['`', '*']).to_string();
+            let value = value_col.and_then(|c| r.cells.get(c)?.text.trim().parse().ok());
+            let description = desc_col.and_then(|c| r.cells.get(c)).map(|c| c.text.clone());
+            (!name.is_empty()).then_some(MemberRow {
+                name,
+                value,
+                description: description.unwrap_or_default(),
+                line: r.line,
+            })
+        })
+        .collect();
+    EnumTable { name, members, line }
+}
+
+/// "If successful, this method returns a `200 OK` response code and a collection of
+/// [x](..) objects in the response body."
+fn response_facts(text: &Inline, line: u32) -> ResponseFacts {
+    let t = &text.text;
+    let lower = t.to_ascii_lowercase();
+    let status = t
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 3 && w.starts_with(['1', '2', '3', '4', '5']))
+        .and_then(|w| w.parse().ok());
+    let no_body = status == Some(204) || lower.contains("does not return anything");
+    let ty = if no_body {
+        None
+    } else {
+        text.links.iter().find_map(|l| {
+            let stem = link_stem(&l.dest)?;
+            let name = super::cells::clean_word(&l.label);
+            let collection = lower.contains("collection") || lower.contains("array of") || lower.contains("list of");
+            (!name.is_empty()).then_some(TypeRef {
+                name,
+                link: Some(stem),
+                collection,
+                line,
+            })
+        })
+    };
+    ResponseFacts { status, ty, line }
+}
