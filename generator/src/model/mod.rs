@@ -10,6 +10,10 @@
 use serde::{Deserialize, Serialize};
 
 pub mod build;
+mod examples;
+mod link;
+mod ops;
+pub mod path;
 pub mod primitives;
 pub mod resolve;
 
@@ -205,8 +209,9 @@ impl Model {
     }
     pub fn enum_by_name(&self, qualified: &str) -> Option<&EnumDef> {
         self.enums
-            .iter()
-            .find(|e| e.namespace.len() < qualified.len() && qualified == e.qualified())
+            .binary_search_by(|e| e.qualified().as_str().cmp(qualified))
+            .ok()
+            .map(|i| &self.enums[i])
     }
 }
 

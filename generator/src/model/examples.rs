@@ -1,0 +1,75 @@
+//! JSON examples whose type is known: JSON representations of resources, and the
+//! request and response bodies of API pages.
+
+use super::build::Builder;
+use super::{Example, Operation, Source};
+use crate::diag::Severity;
+use crate::parse::{BlockRole, CodeBlock, Page, TypeRef};
+
+/// The examples of one page; `page_ops` are the operations made from it.
+pub fn page_examples(b: &mut Builder, page: &Page, page_ops: &[&Operation]) -> Vec<Example> {
+    let mut last_method: Option<String> = None;
+    let mut out = Vec::new();
+    for block in &page.blocks {
+        if block.role == BlockRole::Request {
+            last_method = block.method.clone();
+        }
+        let Some((text, line)) = &block.body else { continue };
+        if !matches!(block.role, BlockRole::Request | BlockRole::Response | BlockRole::Resource) {
+            continue;
+        }
+        let json = match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(v) => v,
+            Err(e) => {
+                let at = line + e.line().saturating_sub(1) as u32;
+                b.diag(&page.file, at, Severity::Warning, "example-invalid-json", format!("example body is not valid JSON: {e}"));
+                continue;
+            }
+        };
+        let op = page_ops
+            .iter()
+            .find(|o| Some(&o.method) == last_method.as_ref())
+            .or_else(|| page_ops.first());
+        let Some((ty, collection)) = example_type(b, page, block, op.copied()) else { continue };
+        if ty.starts_with("Edm.") {
+            continue;
+        }
+        out.push(Example {
+            role: role_name(block.role).to_string(),
+            ty,
+            collection,
+            operation: op.map(|o| o.name.clone()),
+            json,
+            source: Source { file: page.file.clone(), line: block.line },
+        });
+    }
+    out
+}
+
+fn role_name(role: BlockRole) -> &'static str {
+    match role {
+        BlockRole::Request => "request",
+        BlockRole::Response => "response",
+        _ => "resource",
+    }
+}
+
+/// The type an example body should have: its annotation's `@odata.type` first, then
+/// the page's resource type or the operation's body or response.
+fn example_type(b: &mut Builder, page: &Page, block: &CodeBlock, op: Option<&Operation>) -> Option<(String, bool)> {
+    let ann = block.annotation.as_ref();
+    if let Some(odata) = ann.and_then(|a| a.odata_type.as_deref()) {
+        if block.role != BlockRole::Request {
+            let ns = b.namespace(page);
+            let wl = super::build::workload(page, &ns);
+            let r = TypeRef { name: odata.to_string(), link: None, collection: false, line: ann.map_or(block.line, |a| a.line) };
+            let (ty, collection) = b.resolve_ref(&r, &ns, &page.file, &[], &wl);
+            return Some((ty, collection || ann.is_some_and(|a| a.is_collection)));
+        }
+    }
+    match block.role {
+        BlockRole::Resource => b.page_type(&page.file).map(|t| (t, false)),
+        BlockRole::Request => op.and_then(|o| Some((o.body.clone()?, o.body_collection))),
+        _ => op.and_then(|o| Some((o.response.clone()?, o.response_collection))),
+    }
+}

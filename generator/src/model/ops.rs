@@ -1,0 +1,192 @@
+//! Operations: one per method and path of every API page.
+
+use super::build::{stem, workload, Builder};
+use super::path::parse_template;
+use super::{Header, Operation, Origin, PathPart, Permission, Source, TypeDef, TypeKind};
+use crate::diag::Severity;
+use crate::parse::{HttpTemplate, Page, PageKind};
+
+pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
+    if page.kind != PageKind::Api {
+        return Vec::new();
+    }
+    if page.templates.is_empty() {
+        let msg = "API page has no request line (`METHOD /path`) under an \"HTTP request\" heading; no operation made".to_string();
+        b.diag(&page.file, page.h1.as_ref().map_or(1, |h| h.1), Severity::Warning, "http-request-missing", msg);
+        return Vec::new();
+    }
+    let ns = b.namespace(page);
+    let wl = workload(page, &ns);
+    let names = operation_names(page);
+    let body = body_type(b, page, &ns, &wl);
+    let response = page.response.as_ref().and_then(|r| r.ty.as_ref()).map(|t| b.resolve_ref(t, &ns, &page.file, &[], &wl));
+    if page.response.is_none() {
+        let line = page.templates[0].line;
+        b.diag(&page.file, line, Severity::Warning, "response-missing", "API page has no Response section; assuming no response body".to_string());
+    }
+    let mut ops = Vec::new();
+    for (t, name) in page.templates.iter().zip(names) {
+        let template = match parse_template(&t.path) {
+            Ok(tpl) => tpl,
+            Err(e) => {
+                b.diag(&page.file, t.line, Severity::Error, "path-template", format!("{e}; no operation made for `{} {}`", t.method, t.path));
+                continue;
+            }
+        };
+        let status = page.response.as_ref().and_then(|r| r.status).unwrap_or_else(|| default_status(&t.method, response.is_some()));
+        ops.push(Operation {
+            name,
+            method: t.method.clone(),
+            path: t.path.clone(),
+            template,
+            body: body.as_ref().map(|(q, _)| q.clone()),
+            body_collection: body.as_ref().is_some_and(|(_, c)| *c),
+            response: response.as_ref().map(|(q, _)| q.clone()),
+            response_collection: response.as_ref().is_some_and(|(_, c)| *c),
+            status,
+            workload: wl.clone(),
+            title: page.title.clone(),
+            description: page.intro.clone().or_else(|| page.description.clone()),
+            permissions: page.permissions.iter().map(|(k, p)| Permission { kind: k.clone(), permissions: p.clone() }).collect(),
+            headers: page.headers.iter().map(|(n, d)| Header { name: n.clone(), description: d.clone() }).collect(),
+            source: Source { file: page.file.clone(), line: t.line },
+        });
+    }
+    ops
+}
+
+fn default_status(method: &str, has_body: bool) -> u16 {
+    match method {
+        "POST" if has_body => 201,
+        "DELETE" => 204,
+        _ if has_body => 200,
+        _ => 204,
+    }
+}
+
+/// The request body: the type named by "supply a JSON representation of [x]", or
+/// the page's parameter table as a struct of its own (actions), or nothing.
+fn body_type(b: &mut Builder, page: &Page, ns: &str, wl: &str) -> Option<(String, bool)> {
+    if let Some(r) = &page.body_ref {
+        let (q, collection) = b.resolve_ref(r, ns, &page.file, &[], wl);
+        describe_undocumented(b, page, &q, ns, wl);
+        return Some((q, collection));
+    }
+    let writes = page.templates.iter().any(|t| matches!(t.method.as_str(), "POST" | "PATCH" | "PUT"));
+    if page.body_rows.is_empty() || !writes {
+        return None;
+    }
+    let props = body_properties(b, page, ns, wl);
+    let line = page.body_rows[0].line;
+    let def = TypeDef {
+        name: format!("{}RequestBody", body_type_stem(page)),
+        namespace: ns.to_string(),
+        kind: TypeKind::Complex,
+        base: None,
+        is_abstract: false,
+        open: false,
+        origin: Origin::Parameters,
+        derived: Vec::new(),
+        workload: wl.to_string(),
+        description: Some(format!("Request body of `{}`.", stem(&page.file))),
+        properties: props,
+        source: Source { file: page.file.clone(), line },
+    };
+    Some((b.add_parameters_type(def), false))
+}
+
+/// The name an action's body type starts with: from an H1 of the form
+/// `type: action` when there is one (`userAssignLicense`), else from the file stem.
+fn body_type_stem(page: &Page) -> String {
+    if let Some((ty, action)) = page.h1.as_ref().and_then(|h| h.0.split_once(':')) {
+        let (ty, action) = (ty.trim(), action.trim());
+        let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ');
+        if plain(ty) && plain(action) && !ty.contains(' ') {
+            return camel(&format!("{ty} {action}"));
+        }
+    }
+    camel(&stem(&page.file))
+}
+
+/// `user-assign-license` → `userAssignLicense` (inner capitals are kept).
+fn camel(s: &str) -> String {
+    let mut out = String::new();
+    for (i, w) in s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).enumerate() {
+        let mut cs = w.chars();
+        if let Some(f) = cs.next() {
+            if i == 0 { out.push(f.to_ascii_lowercase()) } else { out.push(f.to_ascii_uppercase()) }
+            out.extend(cs);
+        }
+    }
+    out
+}
+
+/// One name per template: the page's file stem, plus — when the page lists several
+/// paths — the literal path segments that tell this path from the others.
+fn operation_names(page: &Page) -> Vec<String> {
+    let base = stem(&page.file);
+    if page.templates.len() == 1 {
+        return vec![base];
+    }
+    let words: Vec<Vec<String>> = page.templates.iter().map(literal_words).collect();
+    let common = |w: &String| words.iter().all(|ws| ws.contains(w));
+    let mut names: Vec<String> = Vec::new();
+    for (t, ws) in page.templates.iter().zip(&words) {
+        let own: Vec<&str> = ws.iter().filter(|w| !common(w)).map(String::as_str).collect();
+        let mut suffix = if own.is_empty() { "root".to_string() } else { own.join("-") };
+        if page.templates.iter().filter(|o| o.path == t.path).count() > 1 {
+            suffix = format!("{}-{suffix}", t.method.to_ascii_lowercase());
+        }
+        let mut name = format!("{base}-{suffix}");
+        let mut n = 2;
+        while names.contains(&name) {
+            name = format!("{base}-{suffix}-{n}");
+            n += 1;
+        }
+        names.push(name);
+    }
+    names
+}
+
+fn literal_words(t: &HttpTemplate) -> Vec<String> {
+    let Ok(tpl) = parse_template(&t.path) else { return Vec::new() };
+    tpl.segments
+        .iter()
+        .flatten()
+        .filter_map(|p| match p {
+            PathPart::Literal(l) => {
+                let w: String = l.rsplit('.').next().unwrap_or(l).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+                (!w.is_empty()).then(|| w.to_ascii_lowercase())
+            }
+            PathPart::Param(_) => None,
+        })
+        .collect()
+}
+
+
+/// A body type without a page of its own (the seed's case: its resource page is not
+/// in the input) takes its properties from the body table that lists them.
+fn describe_undocumented(b: &mut Builder, page: &Page, qualified: &str, ns: &str, wl: &str) {
+    let key = qualified.to_ascii_lowercase();
+    let undocumented = b.types.get(&key).is_some_and(|t| t.origin == Origin::Undocumented && t.properties.is_empty());
+    if !undocumented || page.body_rows.is_empty() {
+        return;
+    }
+    let props = body_properties(b, page, ns, wl);
+    if let Some(t) = b.types.get_mut(&key) {
+        t.properties = props;
+    }
+}
+
+fn body_properties(b: &mut Builder, page: &Page, ns: &str, wl: &str) -> Vec<super::Property> {
+    let mut props: Vec<super::Property> = Vec::new();
+    for row in &page.body_rows {
+        if props.iter().any(|p| p.name == row.name) {
+            let msg = format!("`{}` is listed twice in the request body table; the first row is kept", row.name);
+            b.diag(&page.file, row.line, Severity::Warning, "property-duplicate", msg);
+            continue;
+        }
+        props.extend(b.property(row, false, ns, &page.file, wl));
+    }
+    props
+}

@@ -1,0 +1,95 @@
+//! Parsing path templates: `/users/{id | userPrincipalName}/f(p='{x}')?$filter=a eq '{b}'`.
+
+use super::{PathParam, PathPart, PathTemplate, QueryPart};
+
+/// Parses a normalized template path. Parameters are `{name}` (and the `<name>`
+/// placeholders some pages use); a repeated name is a separate parameter.
+/// Unbalanced braces are an error: the template cannot be turned into code.
+pub fn parse_template(path: &str) -> Result<PathTemplate, String> {
+    let (path_part, query) = match path.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path, None),
+    };
+    let mut t = PathTemplate::default();
+    for seg in path_part.split('/').filter(|s| !s.is_empty()) {
+        let parts = parts(seg, &mut t.params)?;
+        t.segments.push(parts);
+    }
+    for pair in query.unwrap_or("").split('&').filter(|s| !s.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = parts(value, &mut t.params)?;
+        t.query.push(QueryPart {
+            name: name.to_string(),
+            value,
+        });
+    }
+    Ok(t)
+}
+
+fn parts(seg: &str, params: &mut Vec<PathParam>) -> Result<Vec<PathPart>, String> {
+    let mut out = Vec::new();
+    let mut lit = String::new();
+    let mut chars = seg.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let close = match c {
+            '{' => '}',
+            '<' if seg[i + 1..].contains('>') && !seg[i + 1..].starts_with(['=', ' ']) => '>',
+            '}' => return Err(format!("unbalanced `}}` in `{seg}`")),
+            _ => {
+                lit.push(c);
+                continue;
+            }
+        };
+        let rest = &seg[i + 1..];
+        let Some(end) = rest.find(close) else {
+            return Err(format!("unbalanced `{c}` in `{seg}`"));
+        };
+        let name = &rest[..end];
+        if name.contains(['{', '<']) || name.trim().is_empty() {
+            return Err(format!("malformed parameter `{c}{name}{close}` in `{seg}`"));
+        }
+        if !lit.is_empty() {
+            out.push(PathPart::Literal(std::mem::take(&mut lit)));
+        }
+        out.push(PathPart::Param(params.len()));
+        params.push(PathParam {
+            name: name.trim().to_string(),
+        });
+        for _ in 0..name.chars().count() + 1 {
+            chars.next();
+        }
+    }
+    if !lit.is_empty() {
+        out.push(PathPart::Literal(lit));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates() {
+        let t = parse_template("/a/{id}/b/{id}/$ref").unwrap();
+        assert_eq!(t.params.len(), 2);
+        assert_eq!(t.segments[4], [PathPart::Literal("$ref".into())]);
+        let t = parse_template("/r/f(p='{x}',q={y})").unwrap();
+        assert_eq!(
+            t.segments[1],
+            [
+                PathPart::Literal("f(p='".into()),
+                PathPart::Param(0),
+                PathPart::Literal("',q=".into()),
+                PathPart::Param(1),
+                PathPart::Literal(")".into())
+            ]
+        );
+        let t = parse_template("/x/range(address='<address>')?$filter=a eq '{b}'").unwrap();
+        assert_eq!(t.params[0].name, "address");
+        assert_eq!(t.query[0].name, "$filter");
+        assert_eq!(t.params[1].name, "b");
+        assert!(parse_template("/items/{id/children").is_err());
+        assert!(parse_template("/items/id}/children").is_err());
+    }
+}
