@@ -1,1 +1,225 @@
-fn main(){}
+//! The `docbind` command line: generate, check, model, lint.
+
+use clap::{Args, Parser, Subcommand};
+use docbind::emit::{EmitOptions, Output};
+use docbind::output::{self, WriteOptions};
+use docbind::{diag, Error, Run, Severity};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  the input had errors (diagnostics of severity error; generate still writes the
+     valid parts), or, for `check`, the output is stale
+  2  usage error, I/O failure, or refusal to write (a non-empty --out that docbind
+     did not write, without --force); nothing is written";
+
+const DEFAULT_INPUT: &str = "docs-input";
+const DEFAULT_OUT: &str = "generated";
+
+/// Turns REST API reference pages written in Markdown into a Rust crate.
+#[derive(Parser)]
+#[command(name = "docbind", version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate the crate in --out from the pages in --input.
+    #[command(after_help = EXIT_CODES)]
+    Generate(GenerateArgs),
+    /// Exit 1 and list the stale files if --out differs from what `generate` would write.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// Print the model of the input as JSON (see README, "The model").
+    #[command(after_help = EXIT_CODES)]
+    Model(InputArgs),
+    /// Print every diagnostic about the input, one per line.
+    #[command(after_help = EXIT_CODES)]
+    Lint(InputArgs),
+}
+
+#[derive(Args)]
+struct InputArgs {
+    /// Folder of Markdown pages, read recursively (repeatable).
+    #[arg(long = "input", value_name = "DIR", default_value = DEFAULT_INPUT)]
+    inputs: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Folder of the generated crate.
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_OUT)]
+    out: PathBuf,
+    /// Package name of the generated crate (`check` needs the one given to `generate`).
+    #[arg(long, value_name = "NAME", default_value_t = EmitOptions::default().crate_name)]
+    crate_name: String,
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    #[command(flatten)]
+    check: CheckArgs,
+    /// Write into a non-empty folder that docbind did not write (no .docbind-manifest).
+    #[arg(long)]
+    force: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Generate(args) => generate(args),
+        Command::Check(args) => check(args),
+        Command::Model(args) => model(args),
+        Command::Lint(args) => lint(args),
+    };
+    result.unwrap_or_else(|e| {
+        let _ = writeln!(std::io::stderr(), "docbind: error: {e}");
+        ExitCode::from(2)
+    })
+}
+
+fn generate(args: &GenerateArgs) -> Result<ExitCode, Error> {
+    let run = docbind::run_dirs(&args.check.input.inputs)?;
+    print_errors(&run);
+    say(&run.summary.to_string())?;
+    let output = emit(&run, &args.check)?;
+    let report = output::write(
+        &args.check.out,
+        &output,
+        &WriteOptions { force: args.force },
+    )?;
+    say(&format!(
+        "{}: {} written, {} unchanged, {} removed",
+        args.check.out.display(),
+        report.written.len(),
+        report.unchanged,
+        report.removed.len()
+    ))?;
+    Ok(exit_for(&run))
+}
+
+fn check(args: &CheckArgs) -> Result<ExitCode, Error> {
+    let run = docbind::run_dirs(&args.input.inputs)?;
+    print_errors(&run);
+    let output = emit(&run, args)?;
+    let stale = output::check(&args.out, &output)?;
+    if stale.is_empty() {
+        say(&format!("{} is up to date", args.out.display()))?;
+        return Ok(exit_for(&run));
+    }
+    let mut text = format!("{} is stale ({} files):\n", args.out.display(), stale.len());
+    for path in &stale {
+        text.push_str(&format!("  {path}\n"));
+    }
+    text.push_str(&format!("regenerate it with: {}", command_line(args)));
+    say(&text)?;
+    Ok(ExitCode::from(1))
+}
+
+fn model(args: &InputArgs) -> Result<ExitCode, Error> {
+    let run = docbind::run_dirs(&args.inputs)?;
+    let json = serde_json::to_string_pretty(&run.model)
+        .map_err(|e| Error::Internal(format!("serializing the model: {e}")))?;
+    say(&json)?;
+    let errors = run.summary.errors;
+    if errors > 0 {
+        tell(&format!(
+            "docbind: the input has {errors} errors (see `docbind lint`)"
+        ));
+    }
+    Ok(exit_for(&run))
+}
+
+fn lint(args: &InputArgs) -> Result<ExitCode, Error> {
+    let run = docbind::run_dirs(&args.inputs)?;
+    let mut text = String::new();
+    for d in &run.diagnostics {
+        text.push_str(&format!("{d}\n"));
+    }
+    if !text.is_empty() {
+        say(text.trim_end())?;
+    }
+    let notes = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Note)
+        .count();
+    tell(&format!(
+        "{} errors, {} warnings, {} notes",
+        run.summary.errors, run.summary.warnings, notes
+    ));
+    Ok(exit_for(&run))
+}
+
+/// Emits the crate with the options `generate` uses for these arguments.
+fn emit(run: &Run, args: &CheckArgs) -> Result<Output, Error> {
+    let opts = EmitOptions {
+        crate_name: args.crate_name.clone(),
+        command: command_line(args),
+    };
+    docbind::emit::emit(&run.model, &opts)
+}
+
+/// The command that regenerates --out: the default one plus every non-default flag,
+/// so `generate` and `check` agree on the header of every file.
+fn command_line(args: &CheckArgs) -> String {
+    let mut cmd = EmitOptions::default().command;
+    if args.input.inputs != [PathBuf::from(DEFAULT_INPUT)] {
+        for input in &args.input.inputs {
+            cmd.push_str(&format!(" --input {}", quote(&input.to_string_lossy())));
+        }
+    }
+    if args.out != Path::new(DEFAULT_OUT) {
+        cmd.push_str(&format!(" --out {}", quote(&args.out.to_string_lossy())));
+    }
+    if args.crate_name != EmitOptions::default().crate_name {
+        cmd.push_str(&format!(" --crate-name {}", quote(&args.crate_name)));
+    }
+    cmd
+}
+
+/// Quotes an argument for a POSIX shell when it needs it.
+fn quote(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+:=@,".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// Error-severity diagnostics go to stderr.
+fn print_errors(run: &Run) {
+    for d in run
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+    {
+        tell(&d.to_string());
+    }
+}
+
+fn exit_for(run: &Run) -> ExitCode {
+    if diag::has_errors(&run.diagnostics) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Prints a line to stdout (a closed pipe is an I/O failure, not a panic).
+fn say(text: &str) -> Result<(), Error> {
+    writeln!(std::io::stdout().lock(), "{text}").map_err(|e| Error::io("<stdout>", e))
+}
+
+/// Prints a line to stderr, ignoring failures (there is nowhere left to report them).
+fn tell(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}

@@ -1,1 +1,817 @@
 //! Writing an emitted crate to disk: atomically, only what changed, nothing outside --out.
+//!
+//! [`write`] puts an [`Output`] into a directory that docbind owns. It
+//!
+//! * leaves files whose contents are already right untouched (their mtime is kept,
+//!   so a no-op regeneration makes cargo rebuild nothing);
+//! * writes every changed file to a temporary file beside it first, and only when
+//!   all of them are written renames them over the old ones; an error before the
+//!   renames removes the temporary files and leaves the previous output as it was;
+//! * records the files it wrote in a manifest, [`MANIFEST`], written last; files
+//!   listed in the previous manifest that are no longer produced are removed, with
+//!   the directories they leave empty;
+//! * refuses a non-empty directory that has no manifest (it was not written by
+//!   docbind) unless [`WriteOptions::force`] is set;
+//! * never writes or deletes outside the output directory: output paths that are
+//!   absolute or contain `.`/`..` components are refused, as is writing through a
+//!   symbolic link, and manifest entries that would escape are ignored.
+//!
+//! [`check`] tells, without touching anything, which paths [`write`] would change.
+
+use crate::emit::Output;
+use crate::Error;
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{self, Write as _};
+use std::path::{Component, Path, PathBuf};
+
+/// Name of the manifest file docbind keeps in every directory it writes.
+pub const MANIFEST: &str = ".docbind-manifest";
+
+const MANIFEST_HEADER: &str = "\
+# Written by docbind: every file it generated in this directory, one per line.
+# docbind removes the files listed here when it no longer produces them.
+";
+
+/// Settings of [`write`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// Write into a non-empty directory that has no manifest (files of the same
+    /// name are overwritten; other files are left alone).
+    pub force: bool,
+}
+
+/// What [`write`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Paths (relative, with `/`) that were created or rewritten, sorted.
+    pub written: Vec<String>,
+    /// Number of produced files that already had the right contents.
+    pub unchanged: usize,
+    /// Paths from the previous manifest that are no longer produced and were removed, sorted.
+    pub removed: Vec<String>,
+}
+
+/// Writes `output` into the directory `out` (created if missing). See the module docs
+/// for the guarantees.
+///
+/// Errors: [`Error::Refused`] for a foreign non-empty directory without `force`, an
+/// output path that is absolute, contains `.` or `..`, is the manifest's name, or would
+/// be written through a symbolic link; [`Error::Io`] for file system failures.
+pub fn write(out: &Path, output: &Output, opts: &WriteOptions) -> Result<WriteReport, Error> {
+    validate_output(output)?;
+    let old = read_manifest_guarded(out, opts.force)?;
+
+    let mut plan = Vec::new();
+    let mut unchanged = 0;
+    for (rel, contents) in &output.files {
+        if !inside(out, rel)? {
+            return Err(Error::Refused(format!(
+                "refusing to write {rel}: a directory on its way inside {} is a symbolic link",
+                out.display()
+            )));
+        }
+        let target = out.join(rel);
+        match existing(&target)? {
+            Existing::File(bytes) if bytes == contents.as_bytes() => unchanged += 1,
+            Existing::Dir => {
+                return Err(Error::Refused(format!(
+                    "refusing to write {}: it is a directory",
+                    target.display()
+                )))
+            }
+            _ => plan.push((rel.as_str(), target, contents.as_bytes())),
+        }
+    }
+
+    // Phase 1: every new content into a temporary file beside its target.
+    let mut staged = Staged::default();
+    if let Err(e) = stage_all(out, &plan, &mut staged) {
+        staged.roll_back();
+        return Err(e);
+    }
+
+    // Before anything is replaced, make sure the manifest on disk names every file
+    // this run may leave behind, so that an interrupted run can still be cleaned up.
+    let produced: BTreeSet<&str> = output.files.keys().map(String::as_str).collect();
+    let old_set: BTreeSet<&str> = old.iter().flatten().map(String::as_str).collect();
+    if !produced.is_subset(&old_set) {
+        let union: BTreeSet<&str> = produced.union(&old_set).copied().collect();
+        if let Err(e) = replace_file(&out.join(MANIFEST), render_manifest(union).as_bytes()) {
+            staged.roll_back();
+            return Err(e);
+        }
+    }
+
+    // Phase 2: rename them all over their targets.
+    let mut written = Vec::with_capacity(plan.len());
+    let mut temps = staged.temps.into_iter();
+    for (rel, temp, target) in temps.by_ref() {
+        if let Err(e) = fs::rename(&temp, &target) {
+            let _ = fs::remove_file(&temp);
+            for (_, rest, _) in temps {
+                let _ = fs::remove_file(rest);
+            }
+            return Err(Error::io(target, e));
+        }
+        written.push(rel);
+    }
+
+    // Files docbind wrote before and no longer produces.
+    let mut removed = Vec::new();
+    for rel in old.iter().flatten() {
+        if produced.contains(rel.as_str()) || !inside(out, rel)? {
+            continue;
+        }
+        let path = out.join(rel);
+        match existing(&path)? {
+            Existing::File(_) | Existing::Symlink => {
+                fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+                prune_empty_dirs(out, &path);
+                removed.push(rel.clone());
+            }
+            Existing::Missing | Existing::Dir => {}
+        }
+    }
+
+    // The manifest last.
+    let manifest = render_manifest(produced);
+    let manifest_path = out.join(MANIFEST);
+    if !matches!(existing(&manifest_path)?, Existing::File(b) if b == manifest.as_bytes()) {
+        replace_file(&manifest_path, manifest.as_bytes())?;
+    }
+
+    written.sort();
+    removed.sort();
+    Ok(WriteReport {
+        written,
+        unchanged,
+        removed,
+    })
+}
+
+/// The paths (relative to `out`, with `/`) that [`write`] would create, change or
+/// remove, sorted: produced files that are missing or differ, files listed in the
+/// manifest that are no longer produced, and the manifest itself when it would
+/// change. Empty means `out` is fresh. Touches nothing.
+pub fn check(out: &Path, output: &Output) -> Result<Vec<String>, Error> {
+    validate_output(output)?;
+    let old = read_manifest(out)?;
+    let mut stale = BTreeSet::new();
+    for (rel, contents) in &output.files {
+        if !inside(out, rel)? {
+            return Err(Error::Refused(format!(
+                "refusing to check {rel}: a directory on its way inside {} is a symbolic link",
+                out.display()
+            )));
+        }
+        match existing(&out.join(rel))? {
+            Existing::File(bytes) if bytes == contents.as_bytes() => {}
+            _ => {
+                stale.insert(rel.clone());
+            }
+        }
+    }
+    for rel in old.iter().flatten() {
+        if !output.files.contains_key(rel) {
+            stale.insert(rel.clone());
+        }
+    }
+    let manifest = render_manifest(output.files.keys().map(String::as_str));
+    if !matches!(existing(&out.join(MANIFEST))?, Existing::File(b) if b == manifest.as_bytes()) {
+        stale.insert(MANIFEST.to_string());
+    }
+    Ok(stale.into_iter().collect())
+}
+
+/// Checks every output path: relative, normal components only, `/`-separated, not the
+/// manifest, and no file standing where another needs a directory.
+fn validate_output(output: &Output) -> Result<(), Error> {
+    for rel in output.files.keys() {
+        if let Some(why) = bad_path(rel) {
+            return Err(Error::Refused(format!(
+                "refusing output path {rel:?}: {why}"
+            )));
+        }
+        if rel == MANIFEST {
+            return Err(Error::Refused(format!(
+                "refusing output path {rel:?}: the name is reserved for docbind's manifest"
+            )));
+        }
+        let dir_prefix = format!("{rel}/");
+        let mut after = output.files.range::<String, _>((
+            std::ops::Bound::Excluded(rel.clone()),
+            std::ops::Bound::Unbounded,
+        ));
+        if after.any(|(k, _)| k.starts_with(&dir_prefix)) {
+            return Err(Error::Refused(format!(
+                "refusing output path {rel:?}: another output file needs it to be a directory"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Why `rel` is not a safe relative path, if it is not.
+fn bad_path(rel: &str) -> Option<&'static str> {
+    if rel.is_empty() {
+        return Some("it is empty");
+    }
+    if rel.contains('\\') || rel.contains('\0') {
+        return Some("use `/` as the only separator");
+    }
+    let p = Path::new(rel);
+    if p.is_absolute() || p.has_root() {
+        return Some("it is absolute; output paths must be relative to --out");
+    }
+    for seg in rel.split('/') {
+        if seg.is_empty() || seg == "." {
+            return Some("it has an empty or `.` component");
+        }
+        if seg == ".." {
+            return Some("it contains `..`; nothing is written outside --out");
+        }
+    }
+    if p.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Some("it is not a plain relative path");
+    }
+    None
+}
+
+/// True when no existing directory between `out` and `rel` is a symbolic link (so
+/// `out.join(rel)` really is inside `out`). `rel` must have passed [`bad_path`].
+fn inside(out: &Path, rel: &str) -> Result<bool, Error> {
+    let mut segs: Vec<&str> = rel.split('/').collect();
+    segs.pop();
+    let mut dir = out.to_path_buf();
+    for seg in segs {
+        dir.push(seg);
+        match fs::symlink_metadata(&dir) {
+            Ok(m) if m.file_type().is_symlink() => return Ok(false),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(true),
+            Err(e) => return Err(Error::io(&dir, e)),
+        }
+    }
+    Ok(true)
+}
+
+enum Existing {
+    Missing,
+    File(Vec<u8>),
+    /// A symbolic link in place of a file: never read through, always replaced.
+    Symlink,
+    Dir,
+}
+
+fn existing(path: &Path) -> Result<Existing, Error> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Ok(Existing::Symlink),
+        Ok(m) if m.is_dir() => Ok(Existing::Dir),
+        Ok(_) => fs::read(path)
+            .map(Existing::File)
+            .map_err(|e| Error::io(path, e)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Existing::Missing),
+        // A file stands where a parent directory should be: nothing can be there.
+        Err(_) if path.parent().is_some_and(|p| p.is_file()) => Ok(Existing::Missing),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// The entries of `out`'s manifest (`None`: no manifest). Entries that are not safe
+/// relative paths are dropped: they are never followed.
+fn read_manifest(out: &Path) -> Result<Option<Vec<String>>, Error> {
+    let path = out.join(MANIFEST);
+    let text = match existing(&path)? {
+        Existing::File(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Existing::Missing => return Ok(None),
+        Existing::Symlink | Existing::Dir => {
+            return Err(Error::Refused(format!(
+                "{} is not a regular file",
+                path.display()
+            )))
+        }
+    };
+    let entries = text
+        .lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter(|l| bad_path(l).is_none() && *l != MANIFEST)
+        .map(str::to_string)
+        .collect();
+    Ok(Some(entries))
+}
+
+/// [`read_manifest`], after checking that `out` may be written at all.
+fn read_manifest_guarded(out: &Path, force: bool) -> Result<Option<Vec<String>>, Error> {
+    match fs::metadata(out) {
+        Ok(m) if !m.is_dir() => {
+            return Err(Error::Refused(format!(
+                "{} exists and is not a directory",
+                out.display()
+            )))
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(out, e)),
+    }
+    let manifest = read_manifest(out)?;
+    if manifest.is_none() && !force {
+        let mut entries = fs::read_dir(out).map_err(|e| Error::io(out, e))?;
+        if entries.next().is_some() {
+            return Err(Error::Refused(format!(
+                "{} is not empty and has no {MANIFEST}, so docbind did not write it; \
+                 refusing to write there (pass --force to write into it anyway: files of \
+                 the same name are overwritten, other files are kept)",
+                out.display()
+            )));
+        }
+    }
+    Ok(manifest)
+}
+
+fn render_manifest<'a>(paths: impl IntoIterator<Item = &'a str>) -> String {
+    let sorted: BTreeSet<&str> = paths.into_iter().collect();
+    let mut text = String::from(MANIFEST_HEADER);
+    for p in sorted {
+        text.push_str(p);
+        text.push('\n');
+    }
+    text
+}
+
+/// Temporary files written so far and the directories created for them.
+#[derive(Default)]
+struct Staged {
+    /// (relative path, temporary file, target)
+    temps: Vec<(String, PathBuf, PathBuf)>,
+    /// In order of creation (parents first).
+    created_dirs: Vec<PathBuf>,
+}
+
+impl Staged {
+    /// Removes the temporary files and the directories made for them (if empty).
+    fn roll_back(self) {
+        for (_, temp, _) in &self.temps {
+            let _ = fs::remove_file(temp);
+        }
+        for dir in self.created_dirs.iter().rev() {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+}
+
+fn stage_all(
+    out: &Path,
+    plan: &[(&str, PathBuf, &[u8])],
+    staged: &mut Staged,
+) -> Result<(), Error> {
+    create_dirs(out, &mut staged.created_dirs)?;
+    for (rel, target, contents) in plan {
+        let dir = target.parent().unwrap_or(out);
+        create_dirs(dir, &mut staged.created_dirs)?;
+        let temp = write_temp(target, contents)?;
+        staged.temps.push((rel.to_string(), temp, target.clone()));
+    }
+    Ok(())
+}
+
+/// Creates `dir` and its missing ancestors, recording each one created.
+fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let mut missing = Vec::new();
+    let mut cur = Some(dir);
+    while let Some(d) = cur {
+        if d.as_os_str().is_empty() || fs::symlink_metadata(d).is_ok() {
+            break;
+        }
+        missing.push(d.to_path_buf());
+        cur = d.parent();
+    }
+    for d in missing.into_iter().rev() {
+        match fs::create_dir(&d) {
+            Ok(()) => created.push(d),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(Error::io(&d, e)),
+        }
+    }
+    Ok(())
+}
+
+/// Writes `contents` to a new temporary file beside `target` and returns its path.
+fn write_temp(target: &Path, contents: &[u8]) -> Result<PathBuf, Error> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let pid = std::process::id();
+    for n in 0u32.. {
+        let temp = dir.join(format!(".{name}.{pid}-{n}.docbind-tmp"));
+        let mut file = match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+        {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io(&temp, e)),
+        };
+        let done = file.write_all(contents).and_then(|()| file.sync_all());
+        if let Err(e) = done {
+            drop(file);
+            let _ = fs::remove_file(&temp);
+            return Err(Error::io(&temp, e));
+        }
+        return Ok(temp);
+    }
+    Err(Error::Internal(format!(
+        "no free temporary file name beside {}",
+        target.display()
+    )))
+}
+
+/// Replaces one file atomically (temporary file + rename).
+fn replace_file(target: &Path, contents: &[u8]) -> Result<(), Error> {
+    let temp = write_temp(target, contents)?;
+    fs::rename(&temp, target).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        Error::io(target, e)
+    })
+}
+
+/// Removes the directories between `out` and the removed file `path` that are now empty.
+fn prune_empty_dirs(out: &Path, path: &Path) {
+    let mut cur = path.parent();
+    while let Some(dir) = cur {
+        if dir == out || !dir.starts_with(out) || fs::remove_dir(dir).is_err() {
+            break;
+        }
+        cur = dir.parent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+    use std::time::{Duration, SystemTime};
+
+    fn output_of<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Output {
+        Output {
+            files: files
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<BTreeMap<_, _>>(),
+        }
+    }
+
+    fn opts() -> WriteOptions {
+        WriteOptions::default()
+    }
+
+    fn crate_v1() -> Output {
+        output_of([
+            ("Cargo.toml", "[package]\nname = \"x\"\n"),
+            ("src/lib.rs", "pub mod a;\npub mod b;\n"),
+            ("src/a.rs", "pub struct A;\n"),
+            ("src/b.rs", "pub struct B;\n"),
+        ])
+    }
+
+    fn old_time() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000)
+    }
+
+    /// Sets every file's mtime (manifest included) to a fixed old time.
+    fn age(dir: &Path, rels: &[&str]) {
+        for rel in rels {
+            let f = fs::File::options().write(true).open(dir.join(rel)).unwrap();
+            f.set_modified(old_time()).unwrap();
+        }
+    }
+
+    fn mtime(path: &Path) -> SystemTime {
+        fs::metadata(path).unwrap().modified().unwrap()
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+            for e in fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                if p.is_dir() {
+                    out.push(format!("{rel}/"));
+                    walk(root, &p, out);
+                } else {
+                    out.push(rel);
+                }
+            }
+        }
+        let mut v = Vec::new();
+        walk(dir, dir, &mut v);
+        v.sort();
+        v
+    }
+
+    const ALL_V1: &[&str] = &[MANIFEST, "Cargo.toml", "src/lib.rs", "src/a.rs", "src/b.rs"];
+
+    #[test]
+    fn output_first_write_creates_everything_and_manifest() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("gen");
+        let report = write(&out, &crate_v1(), &opts()).unwrap();
+        assert_eq!(
+            report.written,
+            ["Cargo.toml", "src/a.rs", "src/b.rs", "src/lib.rs"]
+        );
+        assert_eq!(report.unchanged, 0);
+        assert!(report.removed.is_empty());
+        assert_eq!(
+            fs::read_to_string(out.join("src/a.rs")).unwrap(),
+            "pub struct A;\n"
+        );
+        let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
+        let entries: Vec<&str> = manifest.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(
+            entries,
+            ["Cargo.toml", "src/a.rs", "src/b.rs", "src/lib.rs"]
+        );
+        assert_eq!(
+            listing(&out),
+            [
+                MANIFEST,
+                "Cargo.toml",
+                "src/",
+                "src/a.rs",
+                "src/b.rs",
+                "src/lib.rs"
+            ]
+        );
+    }
+
+    #[test]
+    fn output_noop_write_keeps_mtimes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        write(out, &crate_v1(), &opts()).unwrap();
+        age(out, ALL_V1);
+        let report = write(out, &crate_v1(), &opts()).unwrap();
+        assert!(report.written.is_empty());
+        assert_eq!(report.unchanged, 4);
+        assert!(report.removed.is_empty());
+        for rel in ALL_V1 {
+            assert_eq!(mtime(&out.join(rel)), old_time(), "{rel} was touched");
+        }
+    }
+
+    #[test]
+    fn output_only_the_changed_file_is_rewritten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        write(out, &crate_v1(), &opts()).unwrap();
+        age(out, ALL_V1);
+        let mut v2 = crate_v1();
+        v2.files
+            .insert("src/a.rs".into(), "pub struct A2;\n".into());
+        let report = write(out, &v2, &opts()).unwrap();
+        assert_eq!(report.written, ["src/a.rs"]);
+        assert_eq!(report.unchanged, 3);
+        assert_eq!(
+            fs::read_to_string(out.join("src/a.rs")).unwrap(),
+            "pub struct A2;\n"
+        );
+        assert_ne!(mtime(&out.join("src/a.rs")), old_time());
+        for rel in [MANIFEST, "Cargo.toml", "src/lib.rs", "src/b.rs"] {
+            assert_eq!(mtime(&out.join(rel)), old_time(), "{rel} was touched");
+        }
+        // No temporary files are left behind.
+        assert_eq!(
+            listing(out),
+            [
+                MANIFEST,
+                "Cargo.toml",
+                "src/",
+                "src/a.rs",
+                "src/b.rs",
+                "src/lib.rs"
+            ]
+        );
+    }
+
+    #[test]
+    fn output_dropped_file_is_removed_with_its_empty_dir() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        let mut v1 = crate_v1();
+        v1.files
+            .insert("src/ns/deep/c.rs".into(), "pub struct C;\n".into());
+        write(out, &v1, &opts()).unwrap();
+        fs::write(out.join("notes.txt"), "mine").unwrap();
+        let mut v2 = crate_v1();
+        v2.files.remove("src/b.rs");
+        let report = write(out, &v2, &opts()).unwrap();
+        assert_eq!(report.removed, ["src/b.rs", "src/ns/deep/c.rs"]);
+        assert!(report.written.is_empty());
+        assert_eq!(
+            listing(out),
+            [
+                MANIFEST,
+                "Cargo.toml",
+                "notes.txt",
+                "src/",
+                "src/a.rs",
+                "src/lib.rs"
+            ]
+        );
+        let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
+        assert!(!manifest.contains("src/b.rs"));
+    }
+
+    #[test]
+    fn output_refuses_foreign_non_empty_dir_unless_forced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        fs::write(out.join("precious.txt"), "keep me").unwrap();
+        let err = write(out, &crate_v1(), &opts()).unwrap_err();
+        assert!(matches!(err, Error::Refused(_)), "{err}");
+        assert!(err.to_string().contains("--force"), "{err}");
+        assert_eq!(listing(out), ["precious.txt"]);
+
+        let report = write(out, &crate_v1(), &WriteOptions { force: true }).unwrap();
+        assert_eq!(report.written.len(), 4);
+        assert_eq!(
+            fs::read_to_string(out.join("precious.txt")).unwrap(),
+            "keep me"
+        );
+        // From now on the directory is docbind's: no force needed, foreign file kept.
+        let mut v2 = crate_v1();
+        v2.files.remove("src/a.rs");
+        let report = write(out, &v2, &opts()).unwrap();
+        assert_eq!(report.removed, ["src/a.rs"]);
+        assert!(out.join("precious.txt").exists());
+    }
+
+    #[test]
+    fn output_empty_existing_dir_is_fine() {
+        let tmp = tempfile::tempdir().unwrap();
+        write(tmp.path(), &crate_v1(), &opts()).unwrap();
+        assert!(tmp.path().join(MANIFEST).exists());
+    }
+
+    #[test]
+    fn output_paths_escaping_out_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("gen");
+        for bad in [
+            "../evil.rs",
+            "src/../../evil.rs",
+            "/etc/evil.rs",
+            "",
+            "src//a.rs",
+            "./a.rs",
+            "a\\b.rs",
+            MANIFEST,
+        ] {
+            let mut o = crate_v1();
+            o.files.insert(bad.into(), "x".into());
+            let err = write(&out, &o, &opts()).unwrap_err();
+            assert!(matches!(err, Error::Refused(_)), "{bad:?}: {err}");
+            assert!(check(&out, &o).is_err(), "{bad:?}");
+        }
+        assert!(
+            !out.exists(),
+            "nothing may be written when a path is refused"
+        );
+        assert!(!tmp.path().join("evil.rs").exists());
+    }
+
+    #[test]
+    fn output_file_dir_conflict_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let o = output_of([("src", "x"), ("src/lib.rs", "y")]);
+        let err = write(tmp.path(), &o, &opts()).unwrap_err();
+        assert!(matches!(err, Error::Refused(_)), "{err}");
+    }
+
+    #[test]
+    fn output_manifest_entries_escaping_out_are_never_followed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("gen");
+        write(&out, &crate_v1(), &opts()).unwrap();
+        let victim = tmp.path().join("victim.txt");
+        fs::write(&victim, "do not delete").unwrap();
+        let abs = victim.to_string_lossy().into_owned();
+        let mut manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
+        manifest.push_str(&format!("../victim.txt\n{abs}\n"));
+        fs::write(out.join(MANIFEST), manifest).unwrap();
+        let report = write(&out, &crate_v1(), &opts()).unwrap();
+        assert!(report.removed.is_empty());
+        assert!(victim.exists());
+        assert!(check(&out, &crate_v1()).unwrap().is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn output_symlinked_dirs_are_not_written_or_deleted_through() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("gen");
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::create_dir_all(&elsewhere).unwrap();
+        fs::write(elsewhere.join("x.rs"), "theirs").unwrap();
+        write(&out, &output_of([("Cargo.toml", "a")]), &opts()).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("link")).unwrap();
+
+        let err = write(
+            &out,
+            &output_of([("Cargo.toml", "a"), ("link/x.rs", "ours")]),
+            &opts(),
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::Refused(_)), "{err}");
+        assert_eq!(
+            fs::read_to_string(elsewhere.join("x.rs")).unwrap(),
+            "theirs"
+        );
+
+        let mut manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
+        manifest.push_str("link/x.rs\n");
+        fs::write(out.join(MANIFEST), manifest).unwrap();
+        let report = write(&out, &output_of([("Cargo.toml", "a")]), &opts()).unwrap();
+        assert!(report.removed.is_empty());
+        assert!(elsewhere.join("x.rs").exists());
+    }
+
+    #[test]
+    fn output_failure_before_renames_leaves_previous_output_intact() {
+        // A file where a directory must go makes staging fail after other files were
+        // staged (paths are staged in sorted order; `zz/` comes last). Unlike permission
+        // bits, this also fails for root.
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        write(out, &crate_v1(), &opts()).unwrap();
+        fs::write(out.join("zz"), "i am a file").unwrap();
+        let mut v2 = crate_v1();
+        v2.files.insert("Cargo.toml".into(), "changed".into());
+        v2.files
+            .insert("src/a.rs".into(), "pub struct A2;\n".into());
+        v2.files.insert("src/new/n.rs".into(), "n".into());
+        v2.files.insert("zz/z.rs".into(), "z".into());
+        assert!(write(out, &v2, &opts()).is_err());
+        assert_eq!(
+            fs::read_to_string(out.join("Cargo.toml")).unwrap(),
+            "[package]\nname = \"x\"\n"
+        );
+        assert_eq!(
+            fs::read_to_string(out.join("src/a.rs")).unwrap(),
+            "pub struct A;\n"
+        );
+        // No temporary file, no directory made for the failed run, manifest as before.
+        assert_eq!(
+            listing(out),
+            [
+                MANIFEST,
+                "Cargo.toml",
+                "src/",
+                "src/a.rs",
+                "src/b.rs",
+                "src/lib.rs",
+                "zz"
+            ]
+        );
+        assert!(!fs::read_to_string(out.join(MANIFEST))
+            .unwrap()
+            .contains("new"));
+    }
+
+    #[test]
+    fn output_check_lists_stale_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("gen");
+        assert_eq!(
+            check(&out, &crate_v1()).unwrap(),
+            [MANIFEST, "Cargo.toml", "src/a.rs", "src/b.rs", "src/lib.rs"]
+        );
+        write(&out, &crate_v1(), &opts()).unwrap();
+        assert!(check(&out, &crate_v1()).unwrap().is_empty());
+
+        let mut v2 = crate_v1();
+        v2.files
+            .insert("src/a.rs".into(), "pub struct A2;\n".into());
+        v2.files.remove("src/b.rs");
+        v2.files.insert("src/c.rs".into(), "pub struct C;\n".into());
+        fs::remove_file(out.join("Cargo.toml")).unwrap();
+        assert_eq!(
+            check(&out, &v2).unwrap(),
+            [MANIFEST, "Cargo.toml", "src/a.rs", "src/b.rs", "src/c.rs"]
+        );
+        // check touched nothing.
+        assert!(!out.join("Cargo.toml").exists());
+        assert!(out.join("src/b.rs").exists());
+        write(&out, &v2, &opts()).unwrap();
+        assert!(check(&out, &v2).unwrap().is_empty());
+    }
+}

@@ -28,9 +28,7 @@ pub fn split(text: &str, sink: &mut Sink) -> FrontMatter {
         }
     }
     let mut offset = text.split_inclusive('\n').next().map_or(0, str::len);
-    let mut line_no = 1u32;
-    for line in lines {
-        line_no += 1;
+    for (line_no, line) in (2u32..).zip(lines) {
         offset += line.len();
         let l = line.trim_end();
         if l == "---" {
