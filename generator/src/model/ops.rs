@@ -17,7 +17,7 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
     }
     let ns = b.namespace(page);
     let wl = workload(page, &ns);
-    let names = operation_names(page);
+    let names = operation_names(page, &base_name(b, page));
     let body = body_type(b, page, &ns, &wl);
     let response = page.response.as_ref().and_then(|r| r.ty.as_ref()).map(|t| b.resolve_ref(t, &ns, &page.file, &[], &wl));
     if page.response.is_none() {
@@ -121,12 +121,47 @@ fn camel(s: &str) -> String {
     out
 }
 
+/// An operation's name from its page's file stem (`user-list-messages`). File names
+/// are lower case, so each word takes the casing of a type or path segment it
+/// names (`devicemanagementresourceaccessprofileassignment` →
+/// `deviceManagementResourceAccessProfileAssignment`); the area prefix of the
+/// generated Intune pages (`intune-rapolicy-`) is dropped.
+fn base_name(b: &Builder, page: &Page) -> String {
+    let stem = stem(&page.file);
+    let mut words: Vec<&str> = stem.split('-').filter(|w| !w.is_empty()).collect();
+    if words.first() == Some(&"intune") && words.len() >= 4 {
+        words.drain(..2);
+    }
+    let segments: Vec<String> = page.templates.iter().flat_map(segment_words).collect();
+    let recased: Vec<String> = words
+        .iter()
+        .map(|w| {
+            b.index
+                .spelling(w)
+                .map(str::to_string)
+                .or_else(|| segments.iter().find(|s| s.eq_ignore_ascii_case(w)).cloned())
+                .unwrap_or_else(|| w.to_string())
+        })
+        .collect();
+    if recased.is_empty() { stem } else { recased.join("-") }
+}
+
+/// Literal path words as written: `microsoft.graph.assignLicense(x='{y}')` → `assignLicense`.
+fn segment_words(t: &HttpTemplate) -> Vec<String> {
+    t.path
+        .split(['/', '?'])
+        .map(|s| s.split('(').next().unwrap_or(s))
+        .map(|s| s.rsplit('.').next().unwrap_or(s))
+        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric()))
+        .map(str::to_string)
+        .collect()
+}
+
 /// One name per template: the page's file stem, plus — when the page lists several
 /// paths — the literal path segments that tell this path from the others.
-fn operation_names(page: &Page) -> Vec<String> {
-    let base = stem(&page.file);
+fn operation_names(page: &Page, base: &str) -> Vec<String> {
     if page.templates.len() == 1 {
-        return vec![base];
+        return vec![base.to_string()];
     }
     let words: Vec<Vec<String>> = page.templates.iter().map(literal_words).collect();
     let common = |w: &String| words.iter().all(|ws| ws.contains(w));

@@ -46,6 +46,12 @@ impl Index {
         true
     }
 
+    /// The spelling of a declared simple name, looked up ignoring case.
+    pub fn spelling(&self, simple: &str) -> Option<&str> {
+        let d = self.by_name.get(&simple.to_ascii_lowercase())?.first()?;
+        Some(simple_name(&d.qualified))
+    }
+
     pub fn get(&self, qualified: &str) -> Option<&Declared> {
         self.by_qualified.get(&qualified.to_ascii_lowercase())
     }
