@@ -80,3 +80,48 @@ pub fn cargo(dir: &Path, args: &[&str]) -> String {
 pub fn run(dirs: &[PathBuf]) -> docbind::Run {
     docbind::run_dirs(dirs).expect("read input")
 }
+
+/// Builds and runs a program (`main_rs`) that depends on the crate in `dir/crate`
+/// as `generated`; returns its stdout.
+pub fn run_program(dir: &Path, crate_name: &str, main_rs: &str, args: &[&str]) -> String {
+    let harness = dir.join("harness");
+    std::fs::create_dir_all(harness.join("src")).expect("harness dir");
+    let toml = docbind::conformance::cargo_toml(crate_name, "../crate");
+    std::fs::write(harness.join("Cargo.toml"), toml).expect("write harness");
+    std::fs::write(harness.join("src/main.rs"), main_rs).expect("write harness");
+    std::fs::copy(root().join("Cargo.lock"), harness.join("Cargo.lock")).expect("copy lock");
+    let mut cargo_args = vec!["run", "--quiet", "--"];
+    cargo_args.extend_from_slice(args);
+    cargo(&harness, &cargo_args)
+}
+
+/// What the conformance harness said about one example.
+#[derive(Debug)]
+pub struct Checked {
+    pub source: docbind::model::Source,
+    pub deserialized: bool,
+    pub lossless: bool,
+    pub error: Option<String>,
+}
+
+/// Builds the conformance harness against the crate in `dir/crate` and runs it on
+/// the model's examples.
+pub fn conformance(model: &docbind::Model, crate_name: &str, dir: &Path) -> Vec<Checked> {
+    let examples = dir.join("examples.json");
+    let json = serde_json::to_string(&model.examples).expect("examples JSON");
+    std::fs::write(&examples, json).expect("write examples");
+    let main_rs = docbind::conformance::main_rs(model);
+    let out = run_program(dir, crate_name, &main_rs, &[&examples.to_string_lossy()]);
+    out.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("harness line");
+            let i = v["index"].as_u64().expect("index") as usize;
+            Checked {
+                source: model.examples[i].source.clone(),
+                deserialized: v["deserialized"].as_bool().unwrap_or(false),
+                lossless: v["lossless"].as_bool().unwrap_or(false),
+                error: v["error"].as_str().map(String::from),
+            }
+        })
+        .collect()
+}

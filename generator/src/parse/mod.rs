@@ -208,7 +208,21 @@ pub fn parse_page(file: &str, text: &str, sink: &mut Sink) -> Page {
 }
 
 fn page_kind(doc_type: Option<&str>, page: &Page, sink: &mut Sink) -> PageKind {
-    let declared = doc_type.map(|d| d.trim_end_matches('_').to_ascii_lowercase());
+    let declared = doc_type.map(|d| d.to_ascii_lowercase());
+    if let Some(d) = declared.as_deref().filter(|d| d.ends_with('_')) {
+        sink.warn(1, "doc-type-typo", format!("doc_type `{d}` has a stray `_`; read as `{}`", d.trim_end_matches('_')));
+    }
+    let declared = declared.map(|d| d.trim_end_matches('_').to_string());
+    let h1 = page.h1.as_ref().map(|h| h.0.to_ascii_lowercase()).unwrap_or_default();
+    let says_resource = h1.ends_with("resource type") || h1.ends_with("complex type");
+    if declared.as_deref() == Some("apipagetype") && page.templates.is_empty() && says_resource {
+        sink.warn(1, "doc-type-mismatch", "doc_type says apiPageType but the page describes a resource type (no request, a `resource type` heading); read as a resource page");
+        return PageKind::Resource;
+    }
+    if declared.as_deref() == Some("resourcepagetype") && !page.templates.is_empty() && !says_resource {
+        sink.warn(1, "doc-type-mismatch", "doc_type says resourcePageType but the page documents a request; read as an API page");
+        return PageKind::Api;
+    }
     match declared.as_deref() {
         Some("apipagetype") => return PageKind::Api,
         Some("resourcepagetype") => return PageKind::Resource,
@@ -220,7 +234,6 @@ fn page_kind(doc_type: Option<&str>, page: &Page, sink: &mut Sink) -> PageKind {
         }
         None => {}
     }
-    let h1 = page.h1.as_ref().map(|h| h.0.to_ascii_lowercase()).unwrap_or_default();
     if !page.templates.is_empty() {
         PageKind::Api
     } else if h1.ends_with("enum type") || !page.enum_tables.is_empty() && page.properties.is_empty() {

@@ -46,6 +46,9 @@ pub struct Reader<'a> {
     pub page: &'a mut Page,
     pub sink: &'a mut Sink,
     section: Section,
+    /// The section of the enclosing H2, while a deeper heading (`### HTTP request`
+    /// under `## Get a user's drive`) has switched to another.
+    outer: Section,
     /// Enum named by the last `### x values` heading (aggregate enum pages).
     enum_heading: Option<String>,
     pending: Option<Annotation>,
@@ -57,6 +60,7 @@ impl<'a> Reader<'a> {
             page,
             sink,
             section: Section::Top,
+            outer: Section::Top,
             enum_heading: None,
             pending: None,
         }
@@ -93,9 +97,17 @@ impl<'a> Reader<'a> {
             1 if self.page.h1.is_none() => self.page.h1 = Some((text.text.clone(), line)),
             2 => {
                 self.section = section(&text.text);
+                self.outer = self.section;
                 self.enum_heading = None;
             }
             3.. => {
+                // Pages with one H2 per variant put `### HTTP request` (and its
+                // siblings) below it; other deep headings keep the H2's section.
+                self.section = match section(&text.text) {
+                    s @ (Section::Http | Section::Permissions | Section::Headers | Section::Body | Section::Parameters) if self.outer != Section::Examples => s,
+                    Section::Response if matches!(self.section, Section::Http | Section::Body | Section::Headers) => Section::Response,
+                    _ => self.outer,
+                };
                 let t = text.text.trim();
                 let lower = t.to_ascii_lowercase();
                 if let Some(name) = lower.strip_suffix(" values") {
