@@ -68,9 +68,12 @@ pub fn run(files: &[source::SourceFile]) -> Run {
     }
     let (model, model_diags) = model::build::build_model(&pages);
     diagnostics.extend(model_diags);
+    let (strict, strict_diags) = model::strict::check_examples(&model);
+    diagnostics.extend(strict_diags);
     diag::sort(&mut diagnostics);
     diagnostics.dedup();
-    let summary = Summary::new(&pages, &model, &diagnostics);
+    let mut summary = Summary::new(&pages, &model, &diagnostics);
+    summary.strict_examples = strict;
     Run {
         model,
         diagnostics,

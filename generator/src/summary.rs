@@ -16,6 +16,8 @@ pub struct Summary {
     pub members: usize,
     pub operations: usize,
     pub examples: usize,
+    /// Examples whose every property is in the tables of its type.
+    pub strict_examples: usize,
     pub errors: usize,
     pub warnings: usize,
     pub diagnostics: BTreeMap<String, usize>,
@@ -52,8 +54,14 @@ impl fmt::Display for Summary {
         writeln!(f, "pages: {total} ({})", pages.join(", "))?;
         writeln!(
             f,
-            "types: {} ({} properties), enums: {} ({} members), operations: {}, examples: {}",
-            self.types, self.properties, self.enums, self.members, self.operations, self.examples
+            "types: {} ({} properties), enums: {} ({} members), operations: {}, examples: {} ({} strict)",
+            self.types,
+            self.properties,
+            self.enums,
+            self.members,
+            self.operations,
+            self.examples,
+            self.strict_examples
         )?;
         let kinds: Vec<String> = self
             .diagnostics

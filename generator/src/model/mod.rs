@@ -13,6 +13,7 @@ pub mod build;
 mod examples;
 mod link;
 mod ops;
+pub mod strict;
 pub mod path;
 pub mod primitives;
 pub mod resolve;
@@ -201,22 +202,26 @@ pub struct Example {
 }
 
 impl Model {
+    /// The type with this qualified name (exact case).
     pub fn type_by_name(&self, qualified: &str) -> Option<&TypeDef> {
         self.types
-            .binary_search_by(|t| qualified_cmp(t, qualified))
+            .binary_search_by(|t| qualified_cmp(&t.namespace, &t.name, qualified))
             .ok()
             .map(|i| &self.types[i])
     }
+    /// The enum with this qualified name (exact case).
     pub fn enum_by_name(&self, qualified: &str) -> Option<&EnumDef> {
         self.enums
-            .binary_search_by(|e| e.qualified().as_str().cmp(qualified))
+            .binary_search_by(|e| qualified_cmp(&e.namespace, &e.name, qualified))
             .ok()
             .map(|i| &self.enums[i])
     }
 }
 
-fn qualified_cmp(t: &TypeDef, q: &str) -> std::cmp::Ordering {
-    t.qualified().as_str().cmp(q)
+/// Compares `namespace.name` with `q` without building the string.
+fn qualified_cmp(ns: &str, name: &str, q: &str) -> std::cmp::Ordering {
+    let joined = ns.bytes().chain(std::iter::once(b'.')).chain(name.bytes());
+    joined.cmp(q.bytes())
 }
 
 impl TypeDef {
