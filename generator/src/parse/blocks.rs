@@ -11,6 +11,8 @@ pub struct Inline {
     pub text: String,
     pub links: Vec<Link>,
     pub codes: Vec<String>,
+    /// The content opens with bold text (`**Calendar**`): group separators in tables.
+    pub bold_start: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -108,6 +110,11 @@ impl Walker {
                 self.start_line = line;
             }
             Tag::TableCell => self.inline = Some(Inline::default()),
+            Tag::Strong => {
+                if let Some(i) = self.inline.as_mut().filter(|i| i.text.trim().is_empty()) {
+                    i.bold_start = true;
+                }
+            }
             Tag::Table(_) => self.table = Some((Vec::new(), Vec::new(), line)),
             Tag::TableRow | Tag::TableHead => {
                 let raw_cells = count_cells(src);

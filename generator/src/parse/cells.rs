@@ -140,6 +140,7 @@ mod tests {
                 })
                 .collect(),
             codes: vec![],
+            bold_start: false,
         }
     }
 

@@ -245,10 +245,26 @@ fn property_rows(heads: &[String], rows: &[TableRow], sink: &mut Sink) -> Vec<Ro
     for r in rows {
         let Some(name_cell) = r.cells.first() else { continue };
         let name = name_cell.text.trim().trim_matches(['`', '*']).trim().to_string();
-        if name.is_empty() || (name_cell.text.starts_with("**") && r.cells.iter().skip(1).all(|c| c.text.is_empty())) {
-            continue; // bold group separators
+        // Group separators (`| **Calendar** | | |`) have nothing but a name.
+        let rest_empty = r.cells.iter().skip(1).all(|c| c.text.is_empty());
+        if name.is_empty() || (rest_empty && (r.raw_cells == heads.len() || name_cell.bold_start)) {
+            continue;
         }
         let ty = r.cells.get(type_col).and_then(|c| type_ref(c, r.line));
+        // A description that wraps onto a new source line shows up as a row of its
+        // own whose "name" is prose: it belongs to the row above.
+        if ty.is_none() && r.raw_cells < heads.len() && (name.contains(" ") || r.raw_cells == 1) {
+            if let Some(prev) = out.last_mut() {
+                let prev: &mut Row = prev;
+                prev.description = format!("{} {}", prev.description, name_cell.text);
+                if prev.allowed.is_empty() {
+                    prev.allowed = allowed_values(name_cell);
+                }
+                let msg = format!("the description of `{}` wraps onto a new line, which ends the table row", prev.name);
+                sink.warn(r.line, "table-row-wrapped", msg);
+                continue;
+            }
+        }
         if ty.is_none() {
             sink.warn(r.line, "type-missing", format!("property `{name}` has no type"));
         }
