@@ -94,9 +94,12 @@ impl Builder {
         let ns = self.namespace(page);
         match page.kind {
             PageKind::Resource => self.declare_resource(page, &ns),
-            PageKind::Enum => self.declare_enums(page, &ns),
+            PageKind::Enum => {}
+            _ if page.enum_tables.iter().all(|t| t.name.is_none()) => return,
             _ => {}
         }
+        // Enums: enum pages, and `### x values` tables on any page.
+        self.declare_enums(page, &ns);
     }
 
     fn declare_resource(&mut self, page: &Page, ns: &str) {
@@ -143,9 +146,16 @@ impl Builder {
     }
 
     fn declare_enums(&mut self, page: &Page, ns: &str) {
-        let single = h1_name(page, &["enum type", "enumeration type", "enum"]);
+        let single = if page.kind == PageKind::Enum {
+            h1_name(page, &["enum type", "enumeration type", "enum"])
+        } else {
+            None
+        };
         for table in &page.enum_tables {
             let Some(written) = table.name.clone().or_else(|| single.clone()) else {
+                if page.kind != PageKind::Enum {
+                    continue;
+                }
                 let msg = "enum table without a name (no `<name> enum type` heading, no `### <name> values`)".to_string();
                 self.diag(&page.file, table.line, Severity::Warning, "enum-name-missing", msg);
                 continue;

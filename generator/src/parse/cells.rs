@@ -87,6 +87,8 @@ const LEAD_INS: &[&str] = &[
     "possible values:",
     "possible values is",
     "the value can be",
+    "allowed values",
+    "supported values",
 ];
 
 /// The values listed after "Possible values are:" (and its variants) in a
@@ -104,7 +106,7 @@ pub fn allowed_values(text: &Inline) -> Vec<String> {
         let after = &rest[start + 1..];
         let Some(end) = after.find('`') else { break };
         let v = after[..end].trim();
-        if is_member_name(v) && !values.iter().any(|x: &String| x == v) {
+        if is_member_name(v) && v != "null" && !values.iter().any(|x: &String| x == v) {
             values.push(v.to_string());
         }
         rest = &after[end + 1..];

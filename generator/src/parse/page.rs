@@ -98,7 +98,7 @@ impl<'a> Reader<'a> {
             2 => {
                 self.section = section(&text.text);
                 self.outer = self.section;
-                self.enum_heading = None;
+                self.enum_heading = enum_heading(&text.text);
             }
             3.. => {
                 // Pages with one H2 per variant put `### HTTP request` (and its
@@ -108,11 +108,7 @@ impl<'a> Reader<'a> {
                     Section::Response if matches!(self.section, Section::Http | Section::Body | Section::Headers) => Section::Response,
                     _ => self.outer,
                 };
-                let t = text.text.trim();
-                let lower = t.to_ascii_lowercase();
-                if let Some(name) = lower.strip_suffix(" values") {
-                    self.enum_heading = Some(t[..name.len()].trim().trim_matches('`').to_string());
-                }
+                self.enum_heading = enum_heading(&text.text);
             }
             _ => {}
         }
@@ -227,6 +223,15 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// `### printQuality values` names the enum of the table below it.
+fn enum_heading(text: &str) -> Option<String> {
+    let t = text.trim();
+    let cut = t.to_ascii_lowercase().strip_suffix(" values")?.len();
+    let name = t[..cut].trim().trim_matches(['`', '*']);
+    let plain = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+    plain.then(|| name.to_string())
+}
+
 fn pairs(rows: &[TableRow]) -> impl Iterator<Item = (String, String)> + '_ {
     rows.iter().filter_map(|r| {
         let name = r.cells.first()?.text.clone();
@@ -289,6 +294,10 @@ fn enum_table(heads: &[String], rows: &[TableRow], name: Option<String>, line: u
         .iter()
         .filter_map(|r| {
             let name = r.cells.first()?.text.trim().trim_matches(['`', '*']).to_string();
+            // `null` in a member table means "no value", which JSON says itself.
+            if name == "null" {
+                return None;
+            }
             let value = value_col.and_then(|c| r.cells.get(c)?.text.trim().parse().ok());
             let description = desc_col.and_then(|c| r.cells.get(c)).map(|c| c.text.clone());
             (!name.is_empty()).then_some(MemberRow {
