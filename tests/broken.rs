@@ -21,7 +21,10 @@ fn each_broken_page_has_its_diagnostics_snapshot() {
         by_file.entry(f.name.as_str()).or_default();
     }
     for d in &run.diagnostics {
-        by_file.entry(d.file.as_str()).or_default().push(d.to_string());
+        by_file
+            .entry(d.file.as_str())
+            .or_default()
+            .push(d.to_string());
     }
     for (file, diags) in by_file {
         let name = format!("broken_{}", file.replace(['/', '.', '-'], "_"));
@@ -56,7 +59,10 @@ fn pages_that_break_a_rule_are_reported_with_a_line() {
     ] {
         assert!(reported(file), "{file} should yield a diagnostic");
     }
-    assert!(docbind::diag::has_errors(&run.diagnostics), "a lost operation is an error");
+    assert!(
+        docbind::diag::has_errors(&run.diagnostics),
+        "a lost operation is an error"
+    );
 }
 
 #[test]
@@ -93,7 +99,10 @@ fn invalid_utf8_and_nul_bytes_are_reported_not_fatal() {
     let codes: Vec<&str> = run.diagnostics.iter().map(|d| d.code).collect();
     assert!(codes.contains(&"invalid-utf8"), "{codes:?}");
     assert!(codes.contains(&"nul-byte"), "{codes:?}");
-    let t = run.model.type_by_name("microsoft.graph.thing").expect("type still read");
+    let t = run
+        .model
+        .type_by_name("microsoft.graph.thing")
+        .expect("type still read");
     assert_eq!(t.properties.len(), 2);
 }
 

@@ -26,7 +26,11 @@ fn docs_input_has_no_errors_or_warnings() {
         .filter(|d| d.severity != docbind::Severity::Note)
         .map(ToString::to_string)
         .collect();
-    assert!(bad.is_empty(), "docs-input should be clean:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "docs-input should be clean:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -95,7 +99,8 @@ fn two_runs_in_different_orders_are_byte_identical() {
     files.reverse();
     let second = emit(&docbind::run(&files).model, &EmitOptions::default()).expect("emit");
     assert_eq!(first, second);
-    let single_a = docbind::emit::emit_single_file(&docbind::run(&files).model, &EmitOptions::default());
+    let single_a =
+        docbind::emit::emit_single_file(&docbind::run(&files).model, &EmitOptions::default());
     let single_b = docbind::emit::emit_single_file(&docs_input().model, &EmitOptions::default());
     assert_eq!(single_a.expect("single"), single_b.expect("single"));
 }
@@ -105,11 +110,26 @@ fn every_docs_input_example_round_trips() {
     let run = docs_input();
     let dir = scratch("docs-input-conformance");
     let crate_dir = dir.join("crate");
-    write_crate(&emit(&run.model, &emit_options("docs-input-bindings")).expect("emit"), &crate_dir);
+    write_crate(
+        &emit(&run.model, &emit_options("docs-input-bindings")).expect("emit"),
+        &crate_dir,
+    );
     let results = common::conformance(&run.model, "docs-input-bindings", &dir);
-    assert_eq!(results.len(), run.model.examples.len(), "every example has a typed check");
-    assert!(run.model.examples.len() >= 15, "docs-input has its examples");
+    assert_eq!(
+        results.len(),
+        run.model.examples.len(),
+        "every example has a typed check"
+    );
+    assert!(
+        run.model.examples.len() >= 15,
+        "docs-input has its examples"
+    );
     for r in &results {
-        assert!(r.deserialized && r.lossless, "example {:?} failed: {:?}", r.source, r.error);
+        assert!(
+            r.deserialized && r.lossless,
+            "example {:?} failed: {:?}",
+            r.source,
+            r.error
+        );
     }
 }

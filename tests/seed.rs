@@ -13,7 +13,10 @@ const SEED_PATH: &str =
 fn seed_run() -> Option<docbind::Run> {
     let path = shared().join("seed").join("update-assignments.md");
     let Ok(bytes) = std::fs::read(&path) else {
-        eprintln!("skipped: {} not found (the seed lives in ../shared/seed)", path.display());
+        eprintln!(
+            "skipped: {} not found (the seed lives in ../shared/seed)",
+            path.display()
+        );
         return None;
     };
     let file = SourceFile {
@@ -27,12 +30,22 @@ fn seed_run() -> Option<docbind::Run> {
 fn seed_model_has_the_operation_and_the_enum() {
     let Some(run) = seed_run() else { return };
     let m = &run.model;
-    let op = m.operations.iter().find(|o| o.path == SEED_PATH).expect("the PATCH operation");
+    let op = m
+        .operations
+        .iter()
+        .find(|o| o.path == SEED_PATH)
+        .expect("the PATCH operation");
     assert_eq!(op.method, "PATCH");
     assert_eq!(op.template.params.len(), 1);
-    assert_eq!(op.template.params[0].name, "deviceManagementResourceAccessProfileBaseId");
+    assert_eq!(
+        op.template.params[0].name,
+        "deviceManagementResourceAccessProfileBaseId"
+    );
     let body = op.body.as_deref().expect("a body");
-    assert_eq!(body, "microsoft.graph.deviceManagementResourceAccessProfileAssignment");
+    assert_eq!(
+        body,
+        "microsoft.graph.deviceManagementResourceAccessProfileAssignment"
+    );
     assert_eq!(op.response.as_deref(), Some(body));
     assert_eq!(op.status, 200);
     let intent = m
@@ -47,8 +60,12 @@ fn seed_model_has_the_operation_and_the_enum() {
         .filter(|d| d.code == "unresolved-type")
         .map(|d| d.message.as_str())
         .collect();
-    assert!(unresolved.iter().any(|m| m.contains("deviceAndAppManagementAssignmentTarget")));
-    assert!(m.type_by_name("microsoft.graph.deviceAndAppManagementAssignmentTarget").is_some());
+    assert!(unresolved
+        .iter()
+        .any(|m| m.contains("deviceAndAppManagementAssignmentTarget")));
+    assert!(m
+        .type_by_name("microsoft.graph.deviceAndAppManagementAssignmentTarget")
+        .is_some());
 }
 
 const SEED_PROGRAM: &str = r#"
@@ -86,6 +103,11 @@ fn seed_crate_compiles_and_its_request_example_round_trips() {
     write_crate(&output, &dir.join("crate"));
     let example_path = dir.join("example.json");
     std::fs::write(&example_path, example.json.to_string()).expect("write example");
-    let out = run_program(&dir, "seed-bindings", SEED_PROGRAM, &[&example_path.to_string_lossy()]);
+    let out = run_program(
+        &dir,
+        "seed-bindings",
+        SEED_PROGRAM,
+        &[&example_path.to_string_lossy()],
+    );
     assert_eq!(out.trim(), "seed ok");
 }

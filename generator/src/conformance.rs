@@ -26,10 +26,11 @@ pub fn cargo_toml(crate_name: &str, crate_path: &str) -> String {
 pub fn main_rs(model: &Model) -> String {
     let types: BTreeSet<&str> = model.examples.iter().map(|e| e.ty.as_str()).collect();
     let mut arms = String::new();
-    for ty in types {
-        let Some(path) = emit::rust_type(model, ty) else { continue };
-        let path = path.replacen("crate::", "generated::", 1);
-        arms.push_str(&format!("        ({ty:?}, false) => check::<{path}>(json),\n"));
+    for (ty, path) in emit::rust_types(model, types) {
+        let path = path.replace("crate::", "generated::");
+        arms.push_str(&format!(
+            "        ({ty:?}, false) => check::<{path}>(json),\n"
+        ));
         arms.push_str(&format!(
             "        ({ty:?}, true) => check_collection::<{path}>(json),\n"
         ));

@@ -83,7 +83,13 @@ impl Sink {
     pub fn file(&self) -> &str {
         &self.file
     }
-    pub fn push(&mut self, line: u32, severity: Severity, code: &'static str, msg: impl Into<String>) {
+    pub fn push(
+        &mut self,
+        line: u32,
+        severity: Severity,
+        code: &'static str,
+        msg: impl Into<String>,
+    ) {
         let d = Diagnostic::new(&self.file, line, severity, code, msg);
         self.items.push(d);
     }

@@ -7,6 +7,7 @@
 //! (files of a crate) → [`output::write`] (atomic, on disk).
 //! [`run`] chains the first three for callers such as the CLI and build scripts.
 
+pub mod conformance;
 pub mod diag;
 pub mod emit;
 pub mod model;

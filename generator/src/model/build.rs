@@ -27,12 +27,17 @@ pub fn build_model(pages: &[Page]) -> (Model, Vec<Diagnostic>) {
     }
     let mut ops_by_file: BTreeMap<&str, Vec<&super::Operation>> = BTreeMap::new();
     for op in &ops {
-        ops_by_file.entry(op.source.file.as_str()).or_default().push(op);
+        ops_by_file
+            .entry(op.source.file.as_str())
+            .or_default()
+            .push(op);
     }
     let examples = pages
         .iter()
         .flat_map(|p| {
-            let page_ops = ops_by_file.get(p.file.as_str()).map_or(&[][..], Vec::as_slice);
+            let page_ops = ops_by_file
+                .get(p.file.as_str())
+                .map_or(&[][..], Vec::as_slice);
             super::examples::page_examples(&mut b, p, page_ops)
         })
         .collect();
@@ -63,7 +68,12 @@ impl Builder {
 
     /// The page's namespace, spelled as first seen.
     pub fn namespace(&mut self, page: &Page) -> String {
-        let raw = page.namespace.as_deref().unwrap_or(DEFAULT_NAMESPACE).trim().trim_end_matches('.');
+        let raw = page
+            .namespace
+            .as_deref()
+            .unwrap_or(DEFAULT_NAMESPACE)
+            .trim()
+            .trim_end_matches('.');
         let full = if raw.is_empty() {
             DEFAULT_NAMESPACE.to_string()
         } else if raw.to_ascii_lowercase().starts_with("microsoft.graph") {
@@ -85,7 +95,9 @@ impl Builder {
     fn qualify(&mut self, name: &str, ns: &str) -> (String, String) {
         let name = name.trim().trim_start_matches('#');
         match name.rsplit_once('.') {
-            Some((q, n)) if q.to_ascii_lowercase().starts_with("microsoft.graph") => (self.canonical_ns(q), n.to_string()),
+            Some((q, n)) if q.to_ascii_lowercase().starts_with("microsoft.graph") => {
+                (self.canonical_ns(q), n.to_string())
+            }
             _ => (ns.to_string(), name.to_string()),
         }
     }
@@ -108,30 +120,56 @@ impl Builder {
             .iter()
             .filter(|b| b.role == BlockRole::Resource)
             .find_map(|b| b.annotation.clone());
-        let written = ann.as_ref().and_then(|a| a.odata_type.clone()).or_else(|| h1_name(page, &["resource type", "complex type", "resource", "type"]));
+        let written = ann
+            .as_ref()
+            .and_then(|a| a.odata_type.clone())
+            .or_else(|| h1_name(page, &["resource type", "complex type", "resource", "type"]));
         let Some(written) = written.filter(|w| !w.is_empty() && !w.contains(' ')) else {
             let msg = "resource page names no type (no `@odata.type` annotation, no `<name> resource type` heading)".to_string();
-            self.diag(&page.file, page.h1.as_ref().map_or(1, |h| h.1), Severity::Error, "type-name-missing", msg);
+            self.diag(
+                &page.file,
+                page.h1.as_ref().map_or(1, |h| h.1),
+                Severity::Error,
+                "type-name-missing",
+                msg,
+            );
             return;
         };
         let (ns, name) = self.qualify(&written, ns);
         let qualified = format!("{ns}.{name}");
-        let decl = Declared { qualified: qualified.clone(), is_enum: false };
+        let decl = Declared {
+            qualified: qualified.clone(),
+            is_enum: false,
+        };
         if !self.index.declare(decl, &stem(&page.file)) {
-            let msg = format!("type `{qualified}` is already described by another page; this page is ignored");
+            let msg = format!(
+                "type `{qualified}` is already described by another page; this page is ignored"
+            );
             self.diag(&page.file, 1, Severity::Warning, "type-duplicate", msg);
             return;
         }
         let key = qualified.to_ascii_lowercase();
         self.page_types.insert(page.file.clone(), key.clone());
-        if let Some(base) = ann.as_ref().and_then(|a| a.base_type.clone()).map(|n| TypeRef { name: n, ..TypeRef::default() }).or_else(|| page.inherits.clone()) {
+        if let Some(base) = ann
+            .as_ref()
+            .and_then(|a| a.base_type.clone())
+            .map(|n| TypeRef {
+                name: n,
+                ..TypeRef::default()
+            })
+            .or_else(|| page.inherits.clone())
+        {
             self.bases.insert(key.clone(), (base, page.file.clone()));
         }
         let has_key = ann.as_ref().is_some_and(|a| a.key_property.is_some());
         let def = TypeDef {
             name,
             namespace: ns.clone(),
-            kind: if has_key { TypeKind::Entity } else { TypeKind::Complex },
+            kind: if has_key {
+                TypeKind::Entity
+            } else {
+                TypeKind::Complex
+            },
             base: None,
             is_abstract: ann.as_ref().and_then(|a| a.is_abstract).unwrap_or(false),
             open: ann.as_ref().and_then(|a| a.open_type).unwrap_or(false),
@@ -140,7 +178,10 @@ impl Builder {
             workload: workload(page, &ns),
             description: page.intro.clone().or_else(|| page.description.clone()),
             properties: Vec::new(),
-            source: Source { file: page.file.clone(), line: page.h1.as_ref().map_or(1, |h| h.1) },
+            source: Source {
+                file: page.file.clone(),
+                line: page.h1.as_ref().map_or(1, |h| h.1),
+            },
         };
         self.types.insert(key, def);
     }
@@ -157,46 +198,111 @@ impl Builder {
                     continue;
                 }
                 let msg = "enum table without a name (no `<name> enum type` heading, no `### <name> values`)".to_string();
-                self.diag(&page.file, table.line, Severity::Warning, "enum-name-missing", msg);
+                self.diag(
+                    &page.file,
+                    table.line,
+                    Severity::Warning,
+                    "enum-name-missing",
+                    msg,
+                );
                 continue;
             };
             let members = table
                 .members
                 .iter()
-                .map(|m| EnumMember { name: m.name.clone(), value: m.value, description: non_empty(&m.description) })
+                .map(|m| EnumMember {
+                    name: m.name.clone(),
+                    value: m.value,
+                    description: non_empty(&m.description),
+                })
                 .collect();
-            let description = if table.name.is_some() { None } else { page.intro.clone() };
-            let source = Source { file: page.file.clone(), line: table.line };
-            self.declare_enum(&written, ns, members, description, source, &workload(page, ns));
+            let description = if table.name.is_some() {
+                None
+            } else {
+                page.intro.clone()
+            };
+            let source = Source {
+                file: page.file.clone(),
+                line: table.line,
+            };
+            self.declare_enum(
+                &written,
+                ns,
+                members,
+                description,
+                source,
+                &workload(page, ns),
+            );
         }
     }
 
     /// Declares an enum unless the name is taken (then reports it and returns false).
-    pub fn declare_enum(&mut self, written: &str, ns: &str, members: Vec<EnumMember>, description: Option<String>, source: Source, workload: &str) -> bool {
+    pub fn declare_enum(
+        &mut self,
+        written: &str,
+        ns: &str,
+        members: Vec<EnumMember>,
+        description: Option<String>,
+        source: Source,
+        workload: &str,
+    ) -> bool {
         let (ns, name) = self.qualify(written, ns);
         let qualified = format!("{ns}.{name}");
-        let decl = Declared { qualified: qualified.clone(), is_enum: true };
+        let decl = Declared {
+            qualified: qualified.clone(),
+            is_enum: true,
+        };
         if !self.index.declare(decl, &stem(&source.file)) {
-            let msg = format!("enum `{qualified}` is declared twice; the first declaration is kept");
-            self.diag(&source.file, source.line, Severity::Warning, "enum-duplicate", msg);
+            let msg =
+                format!("enum `{qualified}` is declared twice; the first declaration is kept");
+            self.diag(
+                &source.file,
+                source.line,
+                Severity::Warning,
+                "enum-duplicate",
+                msg,
+            );
             return false;
         }
         let flags = looks_like_flags(&members, description.as_deref());
-        let def = EnumDef { name, namespace: ns, members, flags, workload: workload.to_string(), description, source };
+        let def = EnumDef {
+            name,
+            namespace: ns,
+            members,
+            flags,
+            workload: workload.to_string(),
+            description,
+            source,
+        };
         self.enums.insert(qualified.to_ascii_lowercase(), def);
         true
     }
 
     fn fill_type(&mut self, page: &Page) {
-        let Some(key) = self.page_types.get(&page.file).cloned() else { return };
+        let Some(key) = self.page_types.get(&page.file).cloned() else {
+            return;
+        };
         let ns = self.types[&key].namespace.clone();
         let workload = self.types[&key].workload.clone();
-        let rows = page.properties.iter().map(|r| (r, false)).chain(page.relationships.iter().map(|r| (r, true)));
+        let rows = page
+            .properties
+            .iter()
+            .map(|r| (r, false))
+            .chain(page.relationships.iter().map(|r| (r, true)));
         let mut props: Vec<Property> = Vec::new();
         for (row, navigation) in rows {
             if props.iter().any(|p| p.name == row.name) {
-                let msg = format!("property `{}` is listed twice; the first row is kept", row.name);
-                self.diag(&page.file, row.line, Severity::Warning, "property-duplicate", msg);
+                let msg = format!(
+                    "property `{}` is listed twice; the first row is kept",
+                    row.name
+                );
+                self.diag(
+                    &page.file,
+                    row.line,
+                    Severity::Warning,
+                    "property-duplicate",
+                    msg,
+                );
                 continue;
             }
             if let Some(p) = self.property(row, navigation, &ns, &page.file, &workload) {
@@ -209,9 +315,26 @@ impl Builder {
     }
 
     /// Converts a table row into a property with a resolved type.
-    pub fn property(&mut self, row: &Row, navigation: bool, ns: &str, file: &str, workload: &str) -> Option<Property> {
+    pub fn property(
+        &mut self,
+        row: &Row,
+        navigation: bool,
+        ns: &str,
+        file: &str,
+        workload: &str,
+    ) -> Option<Property> {
         let Some(ty) = &row.ty else {
-            return Some(Property { name: row.name.clone(), ty: "Edm.Untyped".into(), collection: false, navigation, description: non_empty(&row.description), source: Source { file: file.into(), line: row.line } });
+            return Some(Property {
+                name: row.name.clone(),
+                ty: "Edm.Untyped".into(),
+                collection: false,
+                navigation,
+                description: non_empty(&row.description),
+                source: Source {
+                    file: file.into(),
+                    line: row.line,
+                },
+            });
         };
         let (qualified, collection) = self.resolve_ref(ty, ns, file, &row.allowed, workload);
         Some(Property {
@@ -220,14 +343,24 @@ impl Builder {
             collection,
             navigation,
             description: non_empty(&row.description),
-            source: Source { file: file.into(), line: row.line },
+            source: Source {
+                file: file.into(),
+                line: row.line,
+            },
         })
     }
 
     /// Resolves a reference to a qualified name. An unknown name becomes an enum
     /// when the row lists its values, and an open placeholder type otherwise; both
     /// are reported.
-    pub fn resolve_ref(&mut self, r: &TypeRef, ns: &str, file: &str, allowed: &[String], workload: &str) -> (String, bool) {
+    pub fn resolve_ref(
+        &mut self,
+        r: &TypeRef,
+        ns: &str,
+        file: &str,
+        allowed: &[String],
+        workload: &str,
+    ) -> (String, bool) {
         let mut name = r.name.clone();
         let mut collection = r.collection;
         if let Some(inner) = crate::parse::strip_collection_call(&name) {
@@ -242,7 +375,10 @@ impl Builder {
                 self.diag(file, r.line, Severity::Warning, "link-mismatch", msg);
                 (self.canonical(&by_name), collection)
             }
-            Resolved::Unresolved => (self.undeclared(&name, ns, file, r.line, allowed, workload), collection),
+            Resolved::Unresolved => (
+                self.undeclared(&name, ns, file, r.line, allowed, workload),
+                collection,
+            ),
         }
     }
 
@@ -257,10 +393,28 @@ impl Builder {
         }
     }
 
-    fn undeclared(&mut self, name: &str, ns: &str, file: &str, line: u32, allowed: &[String], workload: &str) -> String {
-        let source = Source { file: file.into(), line };
+    fn undeclared(
+        &mut self,
+        name: &str,
+        ns: &str,
+        file: &str,
+        line: u32,
+        allowed: &[String],
+        workload: &str,
+    ) -> String {
+        let source = Source {
+            file: file.into(),
+            line,
+        };
         if !allowed.is_empty() {
-            let members = allowed.iter().map(|a| EnumMember { name: a.clone(), value: None, description: None }).collect();
+            let members = allowed
+                .iter()
+                .map(|a| EnumMember {
+                    name: a.clone(),
+                    value: None,
+                    description: None,
+                })
+                .collect();
             self.declare_enum(name, ns, members, None, source, workload);
             let msg = format!("enum `{name}` has no page; its members come from the \"Possible values\" list here");
             self.diag(file, line, Severity::Note, "enum-inline", msg);
@@ -271,7 +425,10 @@ impl Builder {
         let qualified = format!("{ns}.{n}");
         let msg = format!("type `{name}` is not described in the input; it is emitted as an open type that keeps every property");
         self.diag(file, line, Severity::Warning, "unresolved-type", msg);
-        let decl = Declared { qualified: qualified.clone(), is_enum: false };
+        let decl = Declared {
+            qualified: qualified.clone(),
+            is_enum: false,
+        };
         self.index.declare(decl, "");
         let def = TypeDef {
             name: n,
@@ -295,19 +452,33 @@ impl Builder {
     pub fn add_parameters_type(&mut self, def: TypeDef) -> String {
         let mut name = def.name.clone();
         let mut n = 2;
-        while self.index.get(&format!("{}.{name}", def.namespace)).is_some() {
+        while self
+            .index
+            .get(&format!("{}.{name}", def.namespace))
+            .is_some()
+        {
             name = format!("{}{n}", def.name);
             n += 1;
         }
         let qualified = format!("{}.{name}", def.namespace);
-        self.index.declare(Declared { qualified: qualified.clone(), is_enum: false }, "");
-        self.types.insert(qualified.to_ascii_lowercase(), TypeDef { name, ..def });
+        self.index.declare(
+            Declared {
+                qualified: qualified.clone(),
+                is_enum: false,
+            },
+            "",
+        );
+        self.types
+            .insert(qualified.to_ascii_lowercase(), TypeDef { name, ..def });
         qualified
     }
 
     /// Qualified name of the type a resource page declares.
     pub fn page_type(&self, file: &str) -> Option<String> {
-        self.page_types.get(file).and_then(|k| self.types.get(k)).map(TypeDef::qualified)
+        self.page_types
+            .get(file)
+            .and_then(|k| self.types.get(k))
+            .map(TypeDef::qualified)
     }
 }
 
@@ -322,7 +493,9 @@ fn h1_name(page: &Page, suffixes: &[&str]) -> Option<String> {
     let h1 = page.h1.as_ref()?.0.replace('`', "");
     let h1 = h1.trim().trim_end_matches("(deprecated)").trim();
     let lower = h1.to_ascii_lowercase();
-    let cut = suffixes.iter().find_map(|s| lower.strip_suffix(s).map(str::len))?;
+    let cut = suffixes
+        .iter()
+        .find_map(|s| lower.strip_suffix(s).map(str::len))?;
     let name = h1[..cut].trim();
     (!name.is_empty() && !name.contains(' ')).then(|| name.to_string())
 }
@@ -330,19 +503,40 @@ fn h1_name(page: &Page, suffixes: &[&str]) -> Option<String> {
 /// Feature name of a page: its `ms.prod` when that is a plain word, else its
 /// namespace's last component.
 pub fn workload(page: &Page, ns: &str) -> String {
-    let prod = page.ms_prod.as_deref().unwrap_or("").trim().to_ascii_lowercase();
-    let plain = !prod.is_empty() && prod.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let prod = page
+        .ms_prod
+        .as_deref()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let plain = !prod.is_empty()
+        && prod
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if plain {
         return prod;
     }
-    let last = namespace_of(&format!("{ns}.x")).rsplit('.').next().unwrap_or("graph").to_ascii_lowercase();
-    if last.is_empty() { "graph".into() } else { last }
+    let last = namespace_of(&format!("{ns}.x"))
+        .rsplit('.')
+        .next()
+        .unwrap_or("graph")
+        .to_ascii_lowercase();
+    if last.is_empty() {
+        "graph".into()
+    } else {
+        last
+    }
 }
 
 fn looks_like_flags(members: &[EnumMember], description: Option<&str>) -> bool {
     let said = description.is_some_and(|d| d.to_ascii_lowercase().contains("flag"));
     let values: Vec<i64> = members.iter().filter_map(|m| m.value).collect();
-    let powers = values.len() >= 3 && values.len() == members.len() && values.iter().all(|&v| v == 0 || (v > 0 && v & (v - 1) == 0)) && values.iter().filter(|&&v| v > 2).count() > 0;
+    let powers = values.len() >= 3
+        && values.len() == members.len()
+        && values
+            .iter()
+            .all(|&v| v == 0 || (v > 0 && v & (v - 1) == 0))
+        && values.iter().filter(|&&v| v > 2).count() > 0;
     said || powers
 }
 

@@ -14,15 +14,26 @@ pub fn page_examples(b: &mut Builder, page: &Page, page_ops: &[&Operation]) -> V
         if block.role == BlockRole::Request {
             last_method = block.method.clone();
         }
-        let Some((text, line)) = &block.body else { continue };
-        if !matches!(block.role, BlockRole::Request | BlockRole::Response | BlockRole::Resource) {
+        let Some((text, line)) = &block.body else {
+            continue;
+        };
+        if !matches!(
+            block.role,
+            BlockRole::Request | BlockRole::Response | BlockRole::Resource
+        ) {
             continue;
         }
         let json = match serde_json::from_str::<serde_json::Value>(text) {
             Ok(v) => v,
             Err(e) => {
                 let at = line + e.line().saturating_sub(1) as u32;
-                b.diag(&page.file, at, Severity::Warning, "example-invalid-json", format!("example body is not valid JSON: {e}"));
+                b.diag(
+                    &page.file,
+                    at,
+                    Severity::Warning,
+                    "example-invalid-json",
+                    format!("example body is not valid JSON: {e}"),
+                );
                 continue;
             }
         };
@@ -30,7 +41,9 @@ pub fn page_examples(b: &mut Builder, page: &Page, page_ops: &[&Operation]) -> V
             .iter()
             .find(|o| Some(&o.method) == last_method.as_ref())
             .or_else(|| page_ops.first());
-        let Some((ty, collection)) = example_type(b, page, block, op.copied()) else { continue };
+        let Some((ty, collection)) = example_type(b, page, block, op.copied()) else {
+            continue;
+        };
         if ty.starts_with("Edm.") {
             continue;
         }
@@ -40,7 +53,10 @@ pub fn page_examples(b: &mut Builder, page: &Page, page_ops: &[&Operation]) -> V
             collection,
             operation: op.map(|o| o.name.clone()),
             json,
-            source: Source { file: page.file.clone(), line: block.line },
+            source: Source {
+                file: page.file.clone(),
+                line: block.line,
+            },
         });
     }
     out
@@ -56,13 +72,23 @@ fn role_name(role: BlockRole) -> &'static str {
 
 /// The type an example body should have: its annotation's `@odata.type` first, then
 /// the page's resource type or the operation's body or response.
-fn example_type(b: &mut Builder, page: &Page, block: &CodeBlock, op: Option<&Operation>) -> Option<(String, bool)> {
+fn example_type(
+    b: &mut Builder,
+    page: &Page,
+    block: &CodeBlock,
+    op: Option<&Operation>,
+) -> Option<(String, bool)> {
     let ann = block.annotation.as_ref();
     if let Some(odata) = ann.and_then(|a| a.odata_type.as_deref()) {
         if block.role != BlockRole::Request {
             let ns = b.namespace(page);
             let wl = super::build::workload(page, &ns);
-            let r = TypeRef { name: odata.to_string(), link: None, collection: false, line: ann.map_or(block.line, |a| a.line) };
+            let r = TypeRef {
+                name: odata.to_string(),
+                link: None,
+                collection: false,
+                line: ann.map_or(block.line, |a| a.line),
+            };
             let (ty, collection) = b.resolve_ref(&r, &ns, &page.file, &[], &wl);
             return Some((ty, collection || ann.is_some_and(|a| a.is_collection)));
         }

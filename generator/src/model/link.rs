@@ -20,16 +20,26 @@ pub fn finish(b: &mut Builder, mut ops: Vec<Operation>, examples: Vec<Example>) 
     enums.sort_by_key(super::EnumDef::qualified);
     ops.sort_by(|a, b| a.name.cmp(&b.name).then(a.source.cmp(&b.source)));
     unique_op_names(&mut ops);
-    Model { types, enums, operations: ops, examples }
+    Model {
+        types,
+        enums,
+        operations: ops,
+        examples,
+    }
 }
 
 fn resolve_bases(b: &mut Builder) {
     let bases = std::mem::take(&mut b.bases);
     for (key, (r, file)) in bases {
-        let Some(ns) = b.types.get(&key).map(|t| t.namespace.clone()) else { continue };
+        let Some(ns) = b.types.get(&key).map(|t| t.namespace.clone()) else {
+            continue;
+        };
         let name = r.name.trim_start_matches('#').to_string();
         let found = match b.index.resolve(&name, r.link.as_deref(), &ns) {
-            Resolved::Declared(d) | Resolved::Mismatch { by_name: d, .. } if !d.is_enum => b.types.get(&d.qualified.to_ascii_lowercase()).map(TypeDef::qualified),
+            Resolved::Declared(d) | Resolved::Mismatch { by_name: d, .. } if !d.is_enum => b
+                .types
+                .get(&d.qualified.to_ascii_lowercase())
+                .map(TypeDef::qualified),
             _ => None,
         };
         let line = b.types[&key].source.line;
@@ -54,7 +64,13 @@ fn break_base_cycles(b: &mut Builder) {
             if k == key {
                 let t = &b.types[&key];
                 let (file, line, name) = (t.source.file.clone(), t.source.line, t.qualified());
-                b.diag(&file, line, Severity::Error, "inheritance-cycle", format!("the base types of `{name}` loop back to it; its base is ignored"));
+                b.diag(
+                    &file,
+                    line,
+                    Severity::Error,
+                    "inheritance-cycle",
+                    format!("the base types of `{name}` loop back to it; its base is ignored"),
+                );
                 if let Some(t) = b.types.get_mut(&key) {
                     t.base = None;
                 }
@@ -69,7 +85,10 @@ fn break_base_cycles(b: &mut Builder) {
 }
 
 fn link_derived(types: &mut BTreeMap<String, TypeDef>) {
-    let pairs: Vec<(String, String)> = types.values().filter_map(|t| Some((t.base.clone()?.to_ascii_lowercase(), t.qualified()))).collect();
+    let pairs: Vec<(String, String)> = types
+        .values()
+        .filter_map(|t| Some((t.base.clone()?.to_ascii_lowercase(), t.qualified())))
+        .collect();
     for (base, derived) in pairs {
         if let Some(t) = types.get_mut(&base) {
             t.derived.push(derived);
@@ -85,7 +104,9 @@ pub fn ancestors<'a>(types: &'a BTreeMap<String, TypeDef>, t: &TypeDef) -> Vec<&
     let mut out: Vec<&TypeDef> = Vec::new();
     let mut cur = t.base.as_ref();
     while let Some(q) = cur {
-        let Some(b) = types.get(&q.to_ascii_lowercase()) else { break };
+        let Some(b) = types.get(&q.to_ascii_lowercase()) else {
+            break;
+        };
         if out.iter().any(|o| o.qualified() == b.qualified()) {
             break;
         }
@@ -98,7 +119,12 @@ pub fn ancestors<'a>(types: &'a BTreeMap<String, TypeDef>, t: &TypeDef) -> Vec<&
 fn set_kinds(types: &mut BTreeMap<String, TypeDef>) {
     let entities: Vec<String> = types
         .iter()
-        .filter(|(_, t)| t.kind == TypeKind::Complex && ancestors(types, t).iter().any(|a| a.kind == TypeKind::Entity || a.name.eq_ignore_ascii_case("entity")))
+        .filter(|(_, t)| {
+            t.kind == TypeKind::Complex
+                && ancestors(types, t)
+                    .iter()
+                    .any(|a| a.kind == TypeKind::Entity || a.name.eq_ignore_ascii_case("entity"))
+        })
         .map(|(k, _)| k.clone())
         .collect();
     for k in entities {
@@ -118,7 +144,15 @@ fn set_kinds(types: &mut BTreeMap<String, TypeDef>) {
 fn drop_inherited(types: &mut BTreeMap<String, TypeDef>) {
     let inherited: Vec<(String, BTreeSet<String>)> = types
         .iter()
-        .map(|(k, t)| (k.clone(), ancestors(types, t).iter().flat_map(|a| a.properties.iter().map(|p| p.name.clone())).collect()))
+        .map(|(k, t)| {
+            (
+                k.clone(),
+                ancestors(types, t)
+                    .iter()
+                    .flat_map(|a| a.properties.iter().map(|p| p.name.clone()))
+                    .collect(),
+            )
+        })
         .collect();
     for (k, names) in inherited {
         if let Some(t) = types.get_mut(&k) {

@@ -13,10 +13,10 @@ pub mod build;
 mod examples;
 mod link;
 mod ops;
-pub mod strict;
 pub mod path;
 pub mod primitives;
 pub mod resolve;
+pub mod strict;
 
 /// Where something was read: a path relative to its input folder, and a 1-based line.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -12,28 +12,54 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
     }
     if page.templates.is_empty() {
         let msg = "API page has no request line (`METHOD /path`) under an \"HTTP request\" heading; no operation made".to_string();
-        b.diag(&page.file, page.h1.as_ref().map_or(1, |h| h.1), Severity::Warning, "http-request-missing", msg);
+        b.diag(
+            &page.file,
+            page.h1.as_ref().map_or(1, |h| h.1),
+            Severity::Warning,
+            "http-request-missing",
+            msg,
+        );
         return Vec::new();
     }
     let ns = b.namespace(page);
     let wl = workload(page, &ns);
     let names = operation_names(page, &base_name(b, page));
     let body = body_type(b, page, &ns, &wl);
-    let response = page.response.as_ref().and_then(|r| r.ty.as_ref()).map(|t| b.resolve_ref(t, &ns, &page.file, &[], &wl));
+    let response = page
+        .response
+        .as_ref()
+        .and_then(|r| r.ty.as_ref())
+        .map(|t| b.resolve_ref(t, &ns, &page.file, &[], &wl));
     if page.response.is_none() {
         let line = page.templates[0].line;
-        b.diag(&page.file, line, Severity::Warning, "response-missing", "API page has no Response section; assuming no response body".to_string());
+        b.diag(
+            &page.file,
+            line,
+            Severity::Warning,
+            "response-missing",
+            "API page has no Response section; assuming no response body".to_string(),
+        );
     }
     let mut ops = Vec::new();
     for (t, name) in page.templates.iter().zip(names) {
         let template = match parse_template(&t.path) {
             Ok(tpl) => tpl,
             Err(e) => {
-                b.diag(&page.file, t.line, Severity::Error, "path-template", format!("{e}; no operation made for `{} {}`", t.method, t.path));
+                b.diag(
+                    &page.file,
+                    t.line,
+                    Severity::Error,
+                    "path-template",
+                    format!("{e}; no operation made for `{} {}`", t.method, t.path),
+                );
                 continue;
             }
         };
-        let status = page.response.as_ref().and_then(|r| r.status).unwrap_or_else(|| default_status(&t.method, response.is_some()));
+        let status = page
+            .response
+            .as_ref()
+            .and_then(|r| r.status)
+            .unwrap_or_else(|| default_status(&t.method, response.is_some()));
         ops.push(Operation {
             name,
             method: t.method.clone(),
@@ -47,9 +73,26 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
             workload: wl.clone(),
             title: page.title.clone(),
             description: page.intro.clone().or_else(|| page.description.clone()),
-            permissions: page.permissions.iter().map(|(k, p)| Permission { kind: k.clone(), permissions: p.clone() }).collect(),
-            headers: page.headers.iter().map(|(n, d)| Header { name: n.clone(), description: d.clone() }).collect(),
-            source: Source { file: page.file.clone(), line: t.line },
+            permissions: page
+                .permissions
+                .iter()
+                .map(|(k, p)| Permission {
+                    kind: k.clone(),
+                    permissions: p.clone(),
+                })
+                .collect(),
+            headers: page
+                .headers
+                .iter()
+                .map(|(n, d)| Header {
+                    name: n.clone(),
+                    description: d.clone(),
+                })
+                .collect(),
+            source: Source {
+                file: page.file.clone(),
+                line: t.line,
+            },
         });
     }
     ops
@@ -72,7 +115,10 @@ fn body_type(b: &mut Builder, page: &Page, ns: &str, wl: &str) -> Option<(String
         describe_undocumented(b, page, &q, ns, wl);
         return Some((q, collection));
     }
-    let writes = page.templates.iter().any(|t| matches!(t.method.as_str(), "POST" | "PATCH" | "PUT"));
+    let writes = page
+        .templates
+        .iter()
+        .any(|t| matches!(t.method.as_str(), "POST" | "PATCH" | "PUT"));
     if page.body_rows.is_empty() || !writes {
         return None;
     }
@@ -90,7 +136,10 @@ fn body_type(b: &mut Builder, page: &Page, ns: &str, wl: &str) -> Option<(String
         workload: wl.to_string(),
         description: Some(format!("Request body of `{}`.", stem(&page.file))),
         properties: props,
-        source: Source { file: page.file.clone(), line },
+        source: Source {
+            file: page.file.clone(),
+            line,
+        },
     };
     Some((b.add_parameters_type(def), false))
 }
@@ -100,7 +149,8 @@ fn body_type(b: &mut Builder, page: &Page, ns: &str, wl: &str) -> Option<(String
 fn body_type_stem(page: &Page) -> String {
     if let Some((ty, action)) = page.h1.as_ref().and_then(|h| h.0.split_once(':')) {
         let (ty, action) = (ty.trim(), action.trim());
-        let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ');
+        let plain =
+            |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ');
         if plain(ty) && plain(action) && !ty.contains(' ') {
             return camel(&format!("{ty} {action}"));
         }
@@ -111,10 +161,18 @@ fn body_type_stem(page: &Page) -> String {
 /// `user-assign-license` → `userAssignLicense` (inner capitals are kept).
 fn camel(s: &str) -> String {
     let mut out = String::new();
-    for (i, w) in s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).enumerate() {
+    for (i, w) in s
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .enumerate()
+    {
         let mut cs = w.chars();
         if let Some(f) = cs.next() {
-            if i == 0 { out.push(f.to_ascii_lowercase()) } else { out.push(f.to_ascii_uppercase()) }
+            if i == 0 {
+                out.push(f.to_ascii_lowercase())
+            } else {
+                out.push(f.to_ascii_uppercase())
+            }
             out.extend(cs);
         }
     }
@@ -143,7 +201,11 @@ fn base_name(b: &Builder, page: &Page) -> String {
                 .unwrap_or_else(|| w.to_string())
         })
         .collect();
-    if recased.is_empty() { stem } else { recased.join("-") }
+    if recased.is_empty() {
+        stem
+    } else {
+        recased.join("-")
+    }
 }
 
 /// Literal path words as written: `microsoft.graph.assignLicense(x='{y}')` → `assignLicense`.
@@ -167,8 +229,16 @@ fn operation_names(page: &Page, base: &str) -> Vec<String> {
     let common = |w: &String| words.iter().all(|ws| ws.contains(w));
     let mut names: Vec<String> = Vec::new();
     for (t, ws) in page.templates.iter().zip(&words) {
-        let own: Vec<&str> = ws.iter().filter(|w| !common(w)).map(String::as_str).collect();
-        let mut suffix = if own.is_empty() { "root".to_string() } else { own.join("-") };
+        let own: Vec<&str> = ws
+            .iter()
+            .filter(|w| !common(w))
+            .map(String::as_str)
+            .collect();
+        let mut suffix = if own.is_empty() {
+            "root".to_string()
+        } else {
+            own.join("-")
+        };
         if page.templates.iter().filter(|o| o.path == t.path).count() > 1 {
             suffix = format!("{}-{suffix}", t.method.to_ascii_lowercase());
         }
@@ -184,13 +254,21 @@ fn operation_names(page: &Page, base: &str) -> Vec<String> {
 }
 
 fn literal_words(t: &HttpTemplate) -> Vec<String> {
-    let Ok(tpl) = parse_template(&t.path) else { return Vec::new() };
+    let Ok(tpl) = parse_template(&t.path) else {
+        return Vec::new();
+    };
     tpl.segments
         .iter()
         .flatten()
         .filter_map(|p| match p {
             PathPart::Literal(l) => {
-                let w: String = l.rsplit('.').next().unwrap_or(l).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+                let w: String = l
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or(l)
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .collect();
                 (!w.is_empty()).then(|| w.to_ascii_lowercase())
             }
             PathPart::Param(_) => None,
@@ -198,12 +276,14 @@ fn literal_words(t: &HttpTemplate) -> Vec<String> {
         .collect()
 }
 
-
 /// A body type without a page of its own (the seed's case: its resource page is not
 /// in the input) takes its properties from the body table that lists them.
 fn describe_undocumented(b: &mut Builder, page: &Page, qualified: &str, ns: &str, wl: &str) {
     let key = qualified.to_ascii_lowercase();
-    let undocumented = b.types.get(&key).is_some_and(|t| t.origin == Origin::Undocumented && t.properties.is_empty());
+    let undocumented = b
+        .types
+        .get(&key)
+        .is_some_and(|t| t.origin == Origin::Undocumented && t.properties.is_empty());
     if !undocumented || page.body_rows.is_empty() {
         return;
     }
@@ -217,8 +297,17 @@ fn body_properties(b: &mut Builder, page: &Page, ns: &str, wl: &str) -> Vec<supe
     let mut props: Vec<super::Property> = Vec::new();
     for row in &page.body_rows {
         if props.iter().any(|p| p.name == row.name) {
-            let msg = format!("`{}` is listed twice in the request body table; the first row is kept", row.name);
-            b.diag(&page.file, row.line, Severity::Warning, "property-duplicate", msg);
+            let msg = format!(
+                "`{}` is listed twice in the request body table; the first row is kept",
+                row.name
+            );
+            b.diag(
+                &page.file,
+                row.line,
+                Severity::Warning,
+                "property-duplicate",
+                msg,
+            );
             continue;
         }
         props.extend(b.property(row, false, ns, &page.file, wl));

@@ -4,7 +4,10 @@
 /// `DateTimeOffset`, `Guid`, `Edm.Int32`, ...), or `None` when it is not a primitive.
 pub fn edm_name(written: &str) -> Option<&'static str> {
     let w = written.trim();
-    let w = w.strip_prefix("Edm.").or_else(|| w.strip_prefix("edm.")).unwrap_or(w);
+    let w = w
+        .strip_prefix("Edm.")
+        .or_else(|| w.strip_prefix("edm."))
+        .unwrap_or(w);
     let lower = w.to_ascii_lowercase();
     Some(match lower.as_str() {
         "string" | "str" => "Edm.String",

@@ -28,7 +28,10 @@ pub enum Resolved {
     Primitive(&'static str),
     Declared(Declared),
     /// The label and the link target name different declared types; the label won.
-    Mismatch { by_name: Declared, by_link: Declared },
+    Mismatch {
+        by_name: Declared,
+        by_link: Declared,
+    },
     Unresolved,
 }
 
@@ -41,7 +44,10 @@ impl Index {
         }
         let simple = simple_name(&key).to_string();
         self.by_name.entry(simple).or_default().push(d.clone());
-        self.by_page.entry(page_stem.to_ascii_lowercase()).or_default().push(d.clone());
+        self.by_page
+            .entry(page_stem.to_ascii_lowercase())
+            .or_default()
+            .push(d.clone());
         self.by_qualified.insert(key, d);
         true
     }
@@ -67,7 +73,10 @@ impl Index {
         let by_name = self.by_name_in(name, ns);
         let by_link = link.and_then(|l| self.by_link(l, name));
         match (by_name, by_link) {
-            (Some(n), Some(l)) if n != l => Resolved::Mismatch { by_name: n, by_link: l },
+            (Some(n), Some(l)) if n != l => Resolved::Mismatch {
+                by_name: n,
+                by_link: l,
+            },
             (Some(d), _) | (None, Some(d)) => Resolved::Declared(d),
             (None, None) => Resolved::Unresolved,
         }
@@ -128,10 +137,19 @@ mod tests {
     fn resolves_by_name_link_and_case() {
         let mut ix = Index::default();
         ix.declare(d("microsoft.graph.user"), "user");
-        ix.declare(d("microsoft.graph.callRecords.session"), "callrecords-session");
+        ix.declare(
+            d("microsoft.graph.callRecords.session"),
+            "callrecords-session",
+        );
         ix.declare(d("microsoft.graph.session"), "session");
-        assert_eq!(ix.resolve("User", None, "microsoft.graph"), Resolved::Declared(d("microsoft.graph.user")));
-        assert_eq!(ix.resolve("String", None, "x"), Resolved::Primitive("Edm.String"));
+        assert_eq!(
+            ix.resolve("User", None, "microsoft.graph"),
+            Resolved::Declared(d("microsoft.graph.user"))
+        );
+        assert_eq!(
+            ix.resolve("String", None, "x"),
+            Resolved::Primitive("Edm.String")
+        );
         assert_eq!(
             ix.resolve("session", None, "microsoft.graph.callRecords"),
             Resolved::Declared(d("microsoft.graph.callRecords.session"))
@@ -140,8 +158,17 @@ mod tests {
             ix.resolve("x", Some("callrecords-session"), "microsoft.graph"),
             Resolved::Declared(d("microsoft.graph.callRecords.session"))
         );
-        assert_eq!(ix.resolve("#microsoft.graph.USER", None, "a"), Resolved::Declared(d("microsoft.graph.user")));
-        assert!(matches!(ix.resolve("user", Some("session"), "microsoft.graph"), Resolved::Mismatch { .. }));
-        assert_eq!(ix.resolve("nothing", Some("missing"), "microsoft.graph"), Resolved::Unresolved);
+        assert_eq!(
+            ix.resolve("#microsoft.graph.USER", None, "a"),
+            Resolved::Declared(d("microsoft.graph.user"))
+        );
+        assert!(matches!(
+            ix.resolve("user", Some("session"), "microsoft.graph"),
+            Resolved::Mismatch { .. }
+        ));
+        assert_eq!(
+            ix.resolve("nothing", Some("missing"), "microsoft.graph"),
+            Resolved::Unresolved
+        );
     }
 }

@@ -40,14 +40,25 @@ fn check_example(model: &Model, ex: &Example, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_value(model: &Model, ty: &str, v: &Value, ex: &Example, path: &mut Vec<String>, out: &mut Vec<Diagnostic>) {
+fn check_value(
+    model: &Model,
+    ty: &str,
+    v: &Value,
+    ex: &Example,
+    path: &mut Vec<String>,
+    out: &mut Vec<Diagnostic>,
+) {
     if path.len() > MAX_DEPTH {
         return;
     }
     match v {
-        Value::Array(a) => a.iter().for_each(|x| check_value(model, ty, x, ex, path, out)),
+        Value::Array(a) => a
+            .iter()
+            .for_each(|x| check_value(model, ty, x, ex, path, out)),
         Value::Object(map) => {
-            let Some(t) = concrete_type(model, ty, map.get("@odata.type")) else { return };
+            let Some(t) = concrete_type(model, ty, map.get("@odata.type")) else {
+                return;
+            };
             if t.open || t.origin == super::Origin::Undocumented {
                 return;
             }
@@ -71,29 +82,58 @@ fn check_value(model: &Model, ty: &str, v: &Value, ex: &Example, path: &mut Vec<
 }
 
 fn mismatch(model: &Model, t: &TypeDef, key: &str, ex: &Example, path: &[String]) -> Diagnostic {
-    let at = if path.is_empty() { String::new() } else { format!(" (at `{}`)", path.join(".")) };
-    let names: Vec<&str> = all_properties(model, t).iter().map(|p| p.name.as_str()).collect();
+    let at = if path.is_empty() {
+        String::new()
+    } else {
+        format!(" (at `{}`)", path.join("."))
+    };
+    let names: Vec<&str> = all_properties(model, t)
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
     let msg = format!(
         "example property `{key}`{at} is not in the tables of `{}` ({}:{}), which list: {}",
         t.qualified(),
         t.source.file,
         t.source.line,
-        if names.is_empty() { "no properties".to_string() } else { names.join(", ") }
+        if names.is_empty() {
+            "no properties".to_string()
+        } else {
+            names.join(", ")
+        }
     );
-    Diagnostic::new(&ex.source.file, ex.source.line, Severity::Warning, "example-undocumented-property", msg)
+    Diagnostic::new(
+        &ex.source.file,
+        ex.source.line,
+        Severity::Warning,
+        "example-undocumented-property",
+        msg,
+    )
 }
 
 /// The type to check an object against: the derived type its `@odata.type` names
 /// when that type derives from `ty`, else `ty` itself.
 fn concrete_type<'m>(model: &'m Model, ty: &str, odata: Option<&Value>) -> Option<&'m TypeDef> {
     let declared = model.type_by_name(ty)?;
-    let named = odata.and_then(Value::as_str).map(|s| s.trim_start_matches('#'));
-    let Some(named) = named else { return Some(declared) };
-    let derived = model
-        .type_by_name(named)
-        .or_else(|| model.types.iter().find(|t| t.qualified().eq_ignore_ascii_case(named)));
+    let named = odata
+        .and_then(Value::as_str)
+        .map(|s| s.trim_start_matches('#'));
+    let Some(named) = named else {
+        return Some(declared);
+    };
+    let derived = model.type_by_name(named).or_else(|| {
+        model
+            .types
+            .iter()
+            .find(|t| t.qualified().eq_ignore_ascii_case(named))
+    });
     match derived {
-        Some(d) if d.qualified() == declared.qualified() || ancestors(model, d).any(|a| a.qualified() == declared.qualified()) => Some(d),
+        Some(d)
+            if d.qualified() == declared.qualified()
+                || ancestors(model, d).any(|a| a.qualified() == declared.qualified()) =>
+        {
+            Some(d)
+        }
         _ => Some(declared),
     }
 }
@@ -104,7 +144,11 @@ fn ancestors<'m>(model: &'m Model, t: &'m TypeDef) -> impl Iterator<Item = &'m T
     std::iter::from_fn(move || {
         let t = cur?;
         steps += 1;
-        cur = if steps > MAX_DEPTH { None } else { t.base.as_deref().and_then(|b| model.type_by_name(b)) };
+        cur = if steps > MAX_DEPTH {
+            None
+        } else {
+            t.base.as_deref().and_then(|b| model.type_by_name(b))
+        };
         Some(t)
     })
 }

@@ -29,7 +29,11 @@ pub fn parse(html: &str, line: u32, sink: &mut Sink) -> Option<Annotation> {
         },
     };
     let Value::Object(map) = value else {
-        sink.warn(line, "annotation-invalid", "annotation is not a JSON object");
+        sink.warn(
+            line,
+            "annotation-invalid",
+            "annotation is not a JSON object",
+        );
         return None;
     };
     let s = |k: &str| map.get(k).and_then(Value::as_str).map(str::to_string);
@@ -42,7 +46,11 @@ pub fn parse(html: &str, line: u32, sink: &mut Sink) -> Option<Annotation> {
         optional_properties: map
             .get("optionalProperties")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default(),
         open_type: b("openType"),
         is_abstract: b("abstract").or_else(|| b("isAbstract")),
@@ -102,11 +110,15 @@ fn repair(text: &str) -> String {
         } else if c == '"' {
             in_str = true;
             out.push(c);
-        } else if c == ',' && next_significant(&chars, i + 1).is_some_and(|n| n == '}' || n == ']') {
+        } else if c == ',' && next_significant(&chars, i + 1).is_some_and(|n| n == '}' || n == ']')
+        {
             // trailing comma: drop it
-        } else if (c.is_ascii_alphabetic() || c == '@') && prev_significant(&out).is_some_and(|p| p == '{' || p == ',') {
+        } else if (c.is_ascii_alphabetic() || c == '@')
+            && prev_significant(&out).is_some_and(|p| p == '{' || p == ',')
+        {
             let start = i;
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || "@._".contains(chars[i])) {
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || "@._".contains(chars[i]))
+            {
                 i += 1;
             }
             out.push('"');
@@ -122,7 +134,10 @@ fn repair(text: &str) -> String {
 }
 
 fn next_significant(chars: &[char], from: usize) -> Option<char> {
-    chars[from.min(chars.len())..].iter().copied().find(|c| !c.is_whitespace())
+    chars[from.min(chars.len())..]
+        .iter()
+        .copied()
+        .find(|c| !c.is_whitespace())
 }
 
 fn prev_significant(s: &str) -> Option<char> {
@@ -153,7 +168,8 @@ mod tests {
 
     #[test]
     fn repairs_trailing_comma_and_newline_in_string() {
-        let (a, d) = parse_str("<!-- { \"blockType\": \"request\", \"suppressions\": [\"a\nb\"], } -->");
+        let (a, d) =
+            parse_str("<!-- { \"blockType\": \"request\", \"suppressions\": [\"a\nb\"], } -->");
         assert_eq!(a.unwrap().block_type.as_deref(), Some("request"));
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].code, "annotation-malformed");

@@ -31,11 +31,31 @@ pub struct TableRow {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Block {
-    Heading { level: u8, text: Inline, line: u32 },
-    Paragraph { text: Inline, line: u32, quoted: bool },
-    Table { header: Vec<Inline>, rows: Vec<TableRow>, line: u32 },
-    Code { info: String, text: String, line: u32, closed: bool },
-    Html { text: String, line: u32 },
+    Heading {
+        level: u8,
+        text: Inline,
+        line: u32,
+    },
+    Paragraph {
+        text: Inline,
+        line: u32,
+        quoted: bool,
+    },
+    Table {
+        header: Vec<Inline>,
+        rows: Vec<TableRow>,
+        line: u32,
+    },
+    Code {
+        info: String,
+        text: String,
+        line: u32,
+        closed: bool,
+    },
+    Html {
+        text: String,
+        line: u32,
+    },
 }
 
 /// Maps byte offsets of the text to 1-based lines (plus a fixed line offset for the

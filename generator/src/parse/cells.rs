@@ -7,7 +7,11 @@ use super::TypeRef;
 /// File stem of a link to a docs page, lower case: `../resources/user.md#x` → `user`.
 /// Links to other sites, anchors only and includes give `None`.
 pub fn link_stem(dest: &str) -> Option<String> {
-    let d = dest.split(['#', '?']).next().unwrap_or("").replace('\\', "/");
+    let d = dest
+        .split(['#', '?'])
+        .next()
+        .unwrap_or("")
+        .replace('\\', "/");
     if d.contains("://") || d.contains("/includes/") || !d.to_ascii_lowercase().ends_with(".md") {
         return None;
     }
@@ -122,8 +126,11 @@ pub fn allowed_values(text: &Inline) -> Vec<String> {
 fn is_member_name(v: &str) -> bool {
     !v.is_empty()
         && v.len() <= 128
-        && v.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && v.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        && v.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && v.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
 #[cfg(test)]
@@ -154,14 +161,26 @@ mod tests {
         };
         assert_eq!(t("String", &[]), ("String".into(), None, false));
         assert_eq!(t("String collection", &[]), ("String".into(), None, true));
-        assert_eq!(t("Collection(microsoft.graph.x)", &[]), ("microsoft.graph.x".into(), None, true));
         assert_eq!(
-            t("identitySet collection", &[("identitySet", "../resources/IdentitySet.md#p")]),
+            t("Collection(microsoft.graph.x)", &[]),
+            ("microsoft.graph.x".into(), None, true)
+        );
+        assert_eq!(
+            t(
+                "identitySet collection",
+                &[("identitySet", "../resources/IdentitySet.md#p")]
+            ),
             ("identitySet".into(), Some("identityset".into()), true)
         );
         assert_eq!(t("(Optional) String", &[]), ("String".into(), None, false));
-        assert_eq!(t("alertFeedback enum", &[]), ("alertFeedback".into(), None, false));
-        assert_eq!(t("string, maximum size 20", &[]), ("string".into(), None, false));
+        assert_eq!(
+            t("alertFeedback enum", &[]),
+            ("alertFeedback".into(), None, false)
+        );
+        assert_eq!(
+            t("string, maximum size 20", &[]),
+            ("string".into(), None, false)
+        );
         assert_eq!(t("`Edm.Int32`", &[]), ("Edm.Int32".into(), None, false));
         assert!(type_ref(&cell("", &[]), 1).is_none());
     }
@@ -169,9 +188,18 @@ mod tests {
     #[test]
     fn possible_values() {
         let v = |s: &str| allowed_values(&cell(s, &[]));
-        assert_eq!(v("Intent. Possible values are: `apply`, `remove`."), ["apply", "remove"]);
-        assert_eq!(v("The possible values are `a` or `b`. See `c`."), ["a", "b"]);
-        assert_eq!(v("Type. Possible values are: 0 - `notReady`, 1 - `ready`."), ["notReady", "ready"]);
+        assert_eq!(
+            v("Intent. Possible values are: `apply`, `remove`."),
+            ["apply", "remove"]
+        );
+        assert_eq!(
+            v("The possible values are `a` or `b`. See `c`."),
+            ["a", "b"]
+        );
+        assert_eq!(
+            v("Type. Possible values are: 0 - `notReady`, 1 - `ready`."),
+            ["notReady", "ready"]
+        );
         assert!(v("A value `x` without lead-in.").is_empty());
     }
 }

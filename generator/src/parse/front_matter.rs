@@ -23,7 +23,11 @@ pub fn split(text: &str, sink: &mut Sink) -> FrontMatter {
     match lines.next() {
         Some(first) if first.trim_end() == "---" => {}
         _ => {
-            sink.warn(1, "front-matter-missing", "page has no front matter (`---` block)");
+            sink.warn(
+                1,
+                "front-matter-missing",
+                "page has no front matter (`---` block)",
+            );
             return none;
         }
     }

@@ -55,7 +55,8 @@ pub fn normalize_path(raw: &str) -> Option<String> {
         }
     }
     let p = p.trim();
-    if p.is_empty() || p.starts_with('*') || p.contains(' ') && !p.contains('{') && !p.contains('?') {
+    if p.is_empty() || p.starts_with('*') || p.contains(' ') && !p.contains('{') && !p.contains('?')
+    {
         return None;
     }
     let mut out = String::with_capacity(p.len() + 1);
@@ -90,7 +91,10 @@ fn strip_version(path: &str) -> &str {
 
 /// Fills in method/URL or status, headers and body of an example block.
 pub fn example(block: &mut CodeBlock, text: &str) {
-    let mut lines = text.lines().enumerate().skip_while(|(_, l)| l.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .skip_while(|(_, l)| l.trim().is_empty());
     let Some((_, first)) = lines.next() else {
         return;
     };
@@ -119,7 +123,9 @@ pub fn example(block: &mut CodeBlock, text: &str) {
         }
         if let Some((name, value)) = t.split_once(':') {
             if !name.is_empty() && !name.contains(' ') {
-                block.headers.push((name.to_string(), value.trim().to_string()));
+                block
+                    .headers
+                    .push((name.to_string(), value.trim().to_string()));
             }
         }
     }
@@ -142,8 +148,14 @@ mod tests {
 
     #[test]
     fn normalizes_paths() {
-        assert_eq!(normalize_path("/users/{id | userPrincipalName}/x").unwrap(), "/users/{id|userPrincipalName}/x");
-        assert_eq!(normalize_path("https://graph.microsoft.com/beta/me/events").unwrap(), "/me/events");
+        assert_eq!(
+            normalize_path("/users/{id | userPrincipalName}/x").unwrap(),
+            "/users/{id|userPrincipalName}/x"
+        );
+        assert_eq!(
+            normalize_path("https://graph.microsoft.com/beta/me/events").unwrap(),
+            "/me/events"
+        );
         assert_eq!(normalize_path("policies/x").unwrap(), "/policies/x");
         assert!(normalize_path("** Collection URI for x not found").is_none());
     }
@@ -151,11 +163,22 @@ mod tests {
     #[test]
     fn reads_templates_with_stray_lines() {
         let mut sink = Sink::new("t.md");
-        let t = templates("GET /me/messages\nor\nDELETE/identity/x\nGET /users/{id}/messages\n", 10, &mut sink);
-        let got: Vec<_> = t.iter().map(|t| (t.method.as_str(), t.path.as_str(), t.line)).collect();
+        let t = templates(
+            "GET /me/messages\nor\nDELETE/identity/x\nGET /users/{id}/messages\n",
+            10,
+            &mut sink,
+        );
+        let got: Vec<_> = t
+            .iter()
+            .map(|t| (t.method.as_str(), t.path.as_str(), t.line))
+            .collect();
         assert_eq!(
             got,
-            [("GET", "/me/messages", 10), ("DELETE", "/identity/x", 12), ("GET", "/users/{id}/messages", 13)]
+            [
+                ("GET", "/me/messages", 10),
+                ("DELETE", "/identity/x", 12),
+                ("GET", "/users/{id}/messages", 13)
+            ]
         );
     }
 
@@ -172,10 +195,16 @@ mod tests {
             headers: vec![],
             body: None,
         };
-        example(&mut b, "HTTP/1.1 200 OK\n\nContent-Type: application/json\n{\n \"a\": 1\n}\n");
+        example(
+            &mut b,
+            "HTTP/1.1 200 OK\n\nContent-Type: application/json\n{\n \"a\": 1\n}\n",
+        );
         assert_eq!(b.role, BlockRole::Response);
         assert_eq!(b.status, Some(200));
-        assert_eq!(b.headers, [("Content-Type".to_string(), "application/json".to_string())]);
+        assert_eq!(
+            b.headers,
+            [("Content-Type".to_string(), "application/json".to_string())]
+        );
         assert_eq!(b.body, Some(("{\n \"a\": 1\n}".to_string(), 9)));
     }
 }

@@ -177,8 +177,15 @@ fn decode(bytes: &[u8], sink: &mut Sink) -> String {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.to_string(),
         Err(e) => {
-            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u32;
-            sink.warn(line, "invalid-utf8", "page is not valid UTF-8; invalid bytes replaced");
+            let line = 1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u32;
+            sink.warn(
+                line,
+                "invalid-utf8",
+                "page is not valid UTF-8; invalid bytes replaced",
+            );
             String::from_utf8_lossy(bytes).into_owned()
         }
     };
@@ -210,17 +217,35 @@ pub fn parse_page(file: &str, text: &str, sink: &mut Sink) -> Page {
 fn page_kind(doc_type: Option<&str>, page: &Page, sink: &mut Sink) -> PageKind {
     let declared = doc_type.map(|d| d.to_ascii_lowercase());
     if let Some(d) = declared.as_deref().filter(|d| d.ends_with('_')) {
-        sink.warn(1, "doc-type-typo", format!("doc_type `{d}` has a stray `_`; read as `{}`", d.trim_end_matches('_')));
+        sink.warn(
+            1,
+            "doc-type-typo",
+            format!(
+                "doc_type `{d}` has a stray `_`; read as `{}`",
+                d.trim_end_matches('_')
+            ),
+        );
     }
     let declared = declared.map(|d| d.trim_end_matches('_').to_string());
-    let h1 = page.h1.as_ref().map(|h| h.0.to_ascii_lowercase()).unwrap_or_default();
+    let h1 = page
+        .h1
+        .as_ref()
+        .map(|h| h.0.to_ascii_lowercase())
+        .unwrap_or_default();
     let says_resource = h1.ends_with("resource type") || h1.ends_with("complex type");
     if declared.as_deref() == Some("apipagetype") && page.templates.is_empty() && says_resource {
         sink.warn(1, "doc-type-mismatch", "doc_type says apiPageType but the page describes a resource type (no request, a `resource type` heading); read as a resource page");
         return PageKind::Resource;
     }
-    if declared.as_deref() == Some("resourcepagetype") && !page.templates.is_empty() && !says_resource {
-        sink.warn(1, "doc-type-mismatch", "doc_type says resourcePageType but the page documents a request; read as an API page");
+    if declared.as_deref() == Some("resourcepagetype")
+        && !page.templates.is_empty()
+        && !says_resource
+    {
+        sink.warn(
+            1,
+            "doc-type-mismatch",
+            "doc_type says resourcePageType but the page documents a request; read as an API page",
+        );
         return PageKind::Api;
     }
     match declared.as_deref() {
@@ -228,17 +253,33 @@ fn page_kind(doc_type: Option<&str>, page: &Page, sink: &mut Sink) -> PageKind {
         Some("resourcepagetype") => return PageKind::Resource,
         Some("enumpagetype") | Some("enumtypes") => return PageKind::Enum,
         Some("conceptualpagetype") => return PageKind::Conceptual,
-        Some(other) => sink.warn(1, "doc-type-unknown", format!("unknown doc_type `{other}`; page kind inferred from its content")),
-        None if !page.templates.is_empty() || !page.properties.is_empty() || !page.enum_tables.is_empty() => {
-            sink.warn(1, "doc-type-missing", "front matter has no doc_type; page kind inferred from its content")
+        Some(other) => sink.warn(
+            1,
+            "doc-type-unknown",
+            format!("unknown doc_type `{other}`; page kind inferred from its content"),
+        ),
+        None if !page.templates.is_empty()
+            || !page.properties.is_empty()
+            || !page.enum_tables.is_empty() =>
+        {
+            sink.warn(
+                1,
+                "doc-type-missing",
+                "front matter has no doc_type; page kind inferred from its content",
+            )
         }
         None => {}
     }
     if !page.templates.is_empty() {
         PageKind::Api
-    } else if h1.ends_with("enum type") || !page.enum_tables.is_empty() && page.properties.is_empty() {
+    } else if h1.ends_with("enum type")
+        || !page.enum_tables.is_empty() && page.properties.is_empty()
+    {
         PageKind::Enum
-    } else if h1.ends_with("resource type") || h1.ends_with("complex type") || !page.properties.is_empty() {
+    } else if h1.ends_with("resource type")
+        || h1.ends_with("complex type")
+        || !page.properties.is_empty()
+    {
         PageKind::Resource
     } else {
         PageKind::Unknown

@@ -104,8 +104,23 @@ impl<'a> Reader<'a> {
                 // Pages with one H2 per variant put `### HTTP request` (and its
                 // siblings) below it; other deep headings keep the H2's section.
                 self.section = match section(&text.text) {
-                    s @ (Section::Http | Section::Permissions | Section::Headers | Section::Body | Section::Parameters) if self.outer != Section::Examples => s,
-                    Section::Response if matches!(self.section, Section::Http | Section::Body | Section::Headers) => Section::Response,
+                    s @ (Section::Http
+                    | Section::Permissions
+                    | Section::Headers
+                    | Section::Body
+                    | Section::Parameters)
+                        if self.outer != Section::Examples =>
+                    {
+                        s
+                    }
+                    Section::Response
+                        if matches!(
+                            self.section,
+                            Section::Http | Section::Body | Section::Headers
+                        ) =>
+                    {
+                        Section::Response
+                    }
                     _ => self.outer,
                 };
                 self.enum_heading = enum_heading(&text.text);
@@ -118,7 +133,9 @@ impl<'a> Reader<'a> {
         let t = &text.text;
         if let Some(ns) = t.strip_prefix("Namespace:") {
             if self.page.namespace.is_none() {
-                self.page.namespace = Some(ns.trim().trim_end_matches('.').to_string());
+                // The line may run on into the next sentence when no blank line follows.
+                let ns = ns.split_whitespace().next().unwrap_or("");
+                self.page.namespace = Some(ns.trim_end_matches('.').to_string());
             }
             return;
         }
@@ -139,7 +156,9 @@ impl<'a> Reader<'a> {
             Section::Top if self.page.intro.is_none() && self.page.h1.is_some() => {
                 self.page.intro = Some(t.clone());
             }
-            Section::Body if self.page.body_ref.is_none() && lower.contains("json representation of") => {
+            Section::Body
+                if self.page.body_ref.is_none() && lower.contains("json representation of") =>
+            {
                 self.page.body_ref = text.links.first().map(|l| TypeRef {
                     name: super::cells::clean_word(&l.label),
                     link: link_stem(&l.dest),
@@ -156,7 +175,11 @@ impl<'a> Reader<'a> {
 
     fn code(&mut self, info: String, text: &str, line: u32, closed: bool) {
         if !closed {
-            self.sink.warn(line, "fence-unclosed", "code block is never closed; it runs to the end of the page");
+            self.sink.warn(
+                line,
+                "fence-unclosed",
+                "code block is never closed; it runs to the end of the page",
+            );
         }
         let annotation = self.pending.take();
         let block_type = annotation.as_ref().and_then(|a| a.block_type.clone());
@@ -207,7 +230,9 @@ impl<'a> Reader<'a> {
             self.page.permissions.extend(pairs(rows));
         } else if self.section == Section::Headers || first == "header" {
             self.page.headers.extend(pairs(rows));
-        } else if first.starts_with("member") || (self.section == Section::Members && first == "value") {
+        } else if first.starts_with("member")
+            || (self.section == Section::Members && first == "value")
+        {
             let t = enum_table(&heads, rows, self.enum_heading.clone(), line);
             self.page.enum_tables.push(t);
         } else if heads.iter().any(|h| h == "type") {
@@ -228,7 +253,10 @@ fn enum_heading(text: &str) -> Option<String> {
     let t = text.trim();
     let cut = t.to_ascii_lowercase().strip_suffix(" values")?.len();
     let name = t[..cut].trim().trim_matches(['`', '*']);
-    let plain = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
     plain.then(|| name.to_string())
 }
 
@@ -248,8 +276,15 @@ fn property_rows(heads: &[String], rows: &[TableRow], sink: &mut Sink) -> Vec<Ro
         .unwrap_or(heads.len().saturating_sub(1));
     let mut out = Vec::new();
     for r in rows {
-        let Some(name_cell) = r.cells.first() else { continue };
-        let name = name_cell.text.trim().trim_matches(['`', '*']).trim().to_string();
+        let Some(name_cell) = r.cells.first() else {
+            continue;
+        };
+        let name = name_cell
+            .text
+            .trim()
+            .trim_matches(['`', '*'])
+            .trim()
+            .to_string();
         // Group separators (`| **Calendar** | | |`) have nothing but a name.
         let rest_empty = r.cells.iter().skip(1).all(|c| c.text.is_empty());
         if name.is_empty() || (rest_empty && (r.raw_cells == heads.len() || name_cell.bold_start)) {
@@ -265,13 +300,20 @@ fn property_rows(heads: &[String], rows: &[TableRow], sink: &mut Sink) -> Vec<Ro
                 if prev.allowed.is_empty() {
                     prev.allowed = allowed_values(name_cell);
                 }
-                let msg = format!("the description of `{}` wraps onto a new line, which ends the table row", prev.name);
+                let msg = format!(
+                    "the description of `{}` wraps onto a new line, which ends the table row",
+                    prev.name
+                );
                 sink.warn(r.line, "table-row-wrapped", msg);
                 continue;
             }
         }
         if ty.is_none() {
-            sink.warn(r.line, "type-missing", format!("property `{name}` has no type"));
+            sink.warn(
+                r.line,
+                "type-missing",
+                format!("property `{name}` has no type"),
+            );
         }
         let desc = r.cells.get(desc_col).cloned().unwrap_or_default();
         let inherited = desc.text.to_ascii_lowercase().contains("inherited from");
@@ -288,18 +330,28 @@ fn property_rows(heads: &[String], rows: &[TableRow], sink: &mut Sink) -> Vec<Ro
 }
 
 fn enum_table(heads: &[String], rows: &[TableRow], name: Option<String>, line: u32) -> EnumTable {
-    let value_col = heads.iter().position(|h| h.contains("value") && h != "member");
+    let value_col = heads
+        .iter()
+        .position(|h| h.contains("value") && h != "member");
     let desc_col = heads.iter().position(|h| h.starts_with("description"));
     let members = rows
         .iter()
         .filter_map(|r| {
-            let name = r.cells.first()?.text.trim().trim_matches(['`', '*']).to_string();
+            let name = r
+                .cells
+                .first()?
+                .text
+                .trim()
+                .trim_matches(['`', '*'])
+                .to_string();
             // `null` in a member table means "no value", which JSON says itself.
             if name == "null" {
                 return None;
             }
             let value = value_col.and_then(|c| r.cells.get(c)?.text.trim().parse().ok());
-            let description = desc_col.and_then(|c| r.cells.get(c)).map(|c| c.text.clone());
+            let description = desc_col
+                .and_then(|c| r.cells.get(c))
+                .map(|c| c.text.clone());
             (!name.is_empty()).then_some(MemberRow {
                 name,
                 value,
@@ -308,7 +360,11 @@ fn enum_table(heads: &[String], rows: &[TableRow], name: Option<String>, line: u
             })
         })
         .collect();
-    EnumTable { name, members, line }
+    EnumTable {
+        name,
+        members,
+        line,
+    }
 }
 
 /// "If successful, this method returns a `200 OK` response code and a collection of
@@ -327,7 +383,9 @@ fn response_facts(text: &Inline, line: u32) -> ResponseFacts {
         text.links.iter().find_map(|l| {
             let stem = link_stem(&l.dest)?;
             let name = super::cells::clean_word(&l.label);
-            let collection = lower.contains("collection") || lower.contains("array of") || lower.contains("list of");
+            let collection = lower.contains("collection")
+                || lower.contains("array of")
+                || lower.contains("list of");
             (!name.is_empty()).then_some(TypeRef {
                 name,
                 link: Some(stem),

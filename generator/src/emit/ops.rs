@@ -1,0 +1,411 @@
+//! Request functions: one per operation, returning a `runtime::Request` whose path
+//! is built from the template with every parameter percent-encoded.
+//!
+//! The model does not say which namespace an operation belongs to: the functions
+//! of a page go to the namespace of the first of its operations (by name) whose
+//! response or body type the model defines, else to the default namespace.
+
+use super::docs;
+use super::index::Index;
+use super::names::{ident, param_name, snake, unique_name};
+use crate::model::{Operation, PathPart};
+use crate::Error;
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::quote;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Functions with more parameters trip `clippy::too_many_arguments`.
+const CLIPPY_MAX_ARGUMENTS: usize = 7;
+/// Parameter name of the request body; path parameters get other names.
+const BODY_PARAM: &str = "body";
+
+/// The functions of one page, in one file of a namespace's `requests` module.
+pub(crate) struct RequestFile<'m> {
+    pub file: String,
+    pub functions: Vec<RequestFn<'m>>,
+}
+
+pub(crate) struct RequestFn<'m> {
+    pub name: String,
+    pub op: &'m Operation,
+}
+
+/// Request files by namespace, each namespace's files and functions uniquely named.
+pub(crate) fn plan<'m>(index: &Index<'m>) -> BTreeMap<String, Vec<RequestFile<'m>>> {
+    let mut pages: BTreeMap<&str, Vec<&'m Operation>> = BTreeMap::new();
+    for op in &index.model.operations {
+        pages.entry(page_stem(op)).or_default().push(op);
+    }
+    let mut by_namespace: BTreeMap<String, Vec<(&str, Vec<&'m Operation>)>> = BTreeMap::new();
+    for (stem, mut ops) in pages {
+        // Names are unique in the model; method and path only make sure the
+        // order never depends on the input's.
+        ops.sort_by(|a, b| (&a.name, &a.method, &a.path).cmp(&(&b.name, &b.method, &b.path)));
+        let namespace = ops.iter().find_map(|op| op_namespace(index, op));
+        let namespace = namespace.unwrap_or(&index.default_namespace).to_string();
+        by_namespace.entry(namespace).or_default().push((stem, ops));
+    }
+    by_namespace
+        .into_iter()
+        .map(|(namespace, pages)| (namespace, name_files(pages)))
+        .collect()
+}
+
+fn name_files<'m>(pages: Vec<(&str, Vec<&'m Operation>)>) -> Vec<RequestFile<'m>> {
+    let mut files: BTreeSet<String> = ["mod", super::index::REQUESTS_MODULE]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut functions = BTreeSet::new();
+    pages
+        .into_iter()
+        .map(|(stem, ops)| RequestFile {
+            file: unique_name(&snake(stem), &mut files),
+            functions: ops
+                .into_iter()
+                .map(|op| RequestFn {
+                    name: unique_name(&snake(&op.name), &mut functions),
+                    op,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The page's file stem (`api/user-update.md` → `user-update`), or the operation's
+/// name when the source is unknown.
+fn page_stem(op: &Operation) -> &str {
+    let file = op
+        .source
+        .file
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default();
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    if stem.is_empty() {
+        &op.name
+    } else {
+        stem
+    }
+}
+
+fn op_namespace<'m>(index: &Index<'m>, op: &Operation) -> Option<&'m str> {
+    let mut types = op.response.iter().chain(&op.body);
+    types.find_map(|ty| index.namespace_of(ty))
+}
+
+/// The functions of one file.
+pub(crate) fn request_fns(index: &Index<'_>, file: &RequestFile<'_>) -> Result<TokenStream, Error> {
+    let functions = file
+        .functions
+        .iter()
+        .map(|function| request_fn(index, function))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(quote!(#(#functions)*))
+}
+
+fn request_fn(index: &Index<'_>, function: &RequestFn<'_>) -> Result<TokenStream, Error> {
+    let op = function.op;
+    let params = params(op);
+    let body = body_param(index, op);
+    let path = pieces_expr(&path_pieces(op, &params)?, PieceUse::Path);
+    let query = op
+        .template
+        .query
+        .iter()
+        .map(|part| {
+            let name = &part.name;
+            let value = pieces_expr(
+                &pieces(&part.value, &params, op, str::to_string)?,
+                PieceUse::Query,
+            );
+            Ok(quote!(.query(#name, #value)))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let name = ident(&function.name);
+    let doc = docs::lines_attrs(&doc_lines(op));
+    let allow = (params.len() + usize::from(body.is_some()) > CLIPPY_MAX_ARGUMENTS)
+        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let with_json = body.as_ref().map(|_| {
+        let body = ident(BODY_PARAM);
+        quote!(.with_json(#body))
+    });
+    let body = body.map(|ty| {
+        let body = ident(BODY_PARAM);
+        quote!(#body: #ty)
+    });
+    let method = method(&op.method);
+    let status = Literal::u16_unsuffixed(op.status);
+    let response = response_type(index, op);
+    Ok(quote! {
+        #doc
+        #allow
+        pub fn #name(#(#params: &str,)* #body) -> crate::runtime::Request<#response> {
+            crate::runtime::Request::new(#method, #path, #status)
+                #(#query)*
+                #with_json
+        }
+    })
+}
+
+/// One `&str` parameter per path parameter, in order of first appearance.
+fn params(op: &Operation) -> Vec<Ident> {
+    let mut taken = BTreeSet::from([BODY_PARAM.to_string()]);
+    op.template
+        .params
+        .iter()
+        .map(|param| ident(&unique_name(&param_name(&param.name), &mut taken)))
+        .collect()
+}
+
+/// `&T` for the body type: `&str` for text (not `&String`), `&[T]` for a collection.
+fn body_param(index: &Index<'_>, op: &Operation) -> Option<TokenStream> {
+    let ty = op.body.as_deref()?;
+    Some(if op.body_collection {
+        let item = index.type_ref(ty);
+        quote!(&[#item])
+    } else if super::index::is_text_primitive(ty) {
+        quote!(&str)
+    } else {
+        let ty = index.type_ref(ty);
+        quote!(&#ty)
+    })
+}
+
+fn response_type(index: &Index<'_>, op: &Operation) -> TokenStream {
+    match op.response.as_deref() {
+        None => quote!(()),
+        Some(ty) if op.response_collection => {
+            let item = index.type_ref(ty);
+            quote!(crate::runtime::Collection<#item>)
+        }
+        Some(ty) => index.type_ref(ty),
+    }
+}
+
+fn method(written: &str) -> TokenStream {
+    let upper = written.to_ascii_uppercase();
+    let variant = match upper.as_str() {
+        "GET" => "Get",
+        "POST" => "Post",
+        "PATCH" => "Patch",
+        "PUT" => "Put",
+        "DELETE" => "Delete",
+        "HEAD" => "Head",
+        "OPTIONS" => "Options",
+        _ => return quote!(crate::runtime::Method::Other(#upper)),
+    };
+    let variant = ident(variant);
+    quote!(crate::runtime::Method::#variant)
+}
+
+/// Text or a parameter, in a path or a query value.
+#[derive(Debug, PartialEq)]
+enum Piece<'p> {
+    Text(String),
+    Param(&'p Ident),
+}
+
+#[derive(Clone, Copy)]
+enum PieceUse {
+    /// Parameters are encoded as path segments.
+    Path,
+    /// Parameters are used as they are: `Request::path_and_query` encodes the query.
+    Query,
+}
+
+/// The path: `/` then the segments joined by `/`. Literal text is encoded at
+/// generation time (see [`encode_path_literal`]).
+fn path_pieces<'p>(op: &Operation, params: &'p [Ident]) -> Result<Vec<Piece<'p>>, Error> {
+    let mut out = Vec::new();
+    for segment in &op.template.segments {
+        out.push(Piece::Text("/".into()));
+        out.extend(pieces(segment, params, op, encode_path_literal)?);
+    }
+    if out.is_empty() {
+        out.push(Piece::Text("/".into()));
+    }
+    Ok(merge_text(out))
+}
+
+fn pieces<'p>(
+    parts: &[PathPart],
+    params: &'p [Ident],
+    op: &Operation,
+    literal: fn(&str) -> String,
+) -> Result<Vec<Piece<'p>>, Error> {
+    let piece = |part: &PathPart| match part {
+        PathPart::Literal(text) => Ok(Piece::Text(literal(text))),
+        PathPart::Param(i) => params.get(*i).map(Piece::Param).ok_or_else(|| {
+            Error::Internal(format!(
+                "operation {}: path parameter #{i} is not in its template",
+                op.name
+            ))
+        }),
+    };
+    Ok(merge_text(
+        parts.iter().map(piece).collect::<Result<_, _>>()?,
+    ))
+}
+
+fn merge_text(pieces: Vec<Piece<'_>>) -> Vec<Piece<'_>> {
+    let mut out: Vec<Piece<'_>> = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        match (out.last_mut(), piece) {
+            (Some(Piece::Text(last)), Piece::Text(text)) => last.push_str(&text),
+            (_, Piece::Text(text)) if text.is_empty() => {}
+            (_, piece) => out.push(piece),
+        }
+    }
+    out
+}
+
+/// A string expression for the pieces: a literal when there is no parameter,
+/// else the concatenation of literals and (encoded, in a path) parameters.
+fn pieces_expr(pieces: &[Piece<'_>], usage: PieceUse) -> TokenStream {
+    let expr = |piece: &Piece<'_>| match (piece, usage) {
+        (Piece::Text(text), _) => quote!(#text),
+        (Piece::Param(param), PieceUse::Path) => {
+            quote!(crate::runtime::encode_segment(#param).as_str())
+        }
+        (Piece::Param(param), PieceUse::Query) => quote!(#param),
+    };
+    match pieces {
+        [] => quote!(""),
+        [Piece::Param(param)] if matches!(usage, PieceUse::Path) => {
+            quote!(crate::runtime::encode_segment(#param))
+        }
+        [single] => expr(single),
+        _ => {
+            let exprs = pieces.iter().map(expr);
+            quote!([#(#exprs),*].concat())
+        }
+    }
+}
+
+/// Literal path text as written by the docs, made a valid part of a segment:
+/// characters a path segment may hold (RFC 3986 `pchar`: unreserved, sub-delims,
+/// `:`, `@`) and existing `%XX` escapes are kept; anything else (`/`, `?`, `#`,
+/// spaces, non-ASCII) is percent-encoded, so the text cannot end the path early.
+fn encode_path_literal(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape = b == b'%'
+            && bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b) || escape {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Title, description, `METHOD /path`, permissions and documented headers.
+fn doc_lines(op: &Operation) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut block = |text: &str| {
+        let block = docs::lines(text);
+        if !block.is_empty() {
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
+            lines.extend(block);
+        }
+    };
+    block(op.title.as_deref().unwrap_or_default());
+    block(op.description.as_deref().unwrap_or_default());
+    block(&format!(
+        "`{} {}`",
+        op.method.to_ascii_uppercase(),
+        op.path.replace('`', "'")
+    ));
+    if !op.permissions.is_empty() {
+        let rows = op
+            .permissions
+            .iter()
+            .map(|p| [p.kind.as_str(), p.permissions.as_str()]);
+        block(&table(
+            "Permissions",
+            ["Permission type", "Permissions"],
+            rows,
+        ));
+    }
+    if !op.headers.is_empty() {
+        let rows = op
+            .headers
+            .iter()
+            .map(|h| [h.name.as_str(), h.description.as_str()]);
+        block(&table("Request headers", ["Name", "Description"], rows));
+    }
+    lines
+}
+
+fn table<'a>(title: &str, head: [&str; 2], rows: impl Iterator<Item = [&'a str; 2]>) -> String {
+    let mut text = format!(
+        "# {title}\n\n| {} | {} |\n| --- | --- |\n",
+        head[0], head[1]
+    );
+    for [a, b] in rows {
+        text.push_str(&format!(
+            "| {} | {} |\n",
+            docs::table_cell(a),
+            docs::table_cell(b)
+        ));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_literals_stay_inside_their_segment() {
+        assert_eq!(
+            encode_path_literal("microsoft.graph.delta()"),
+            "microsoft.graph.delta()"
+        );
+        assert_eq!(encode_path_literal("f(p='"), "f(p='");
+        assert_eq!(encode_path_literal("$ref"), "$ref");
+        assert_eq!(
+            encode_path_literal("a b/c?d#e%zz%41é"),
+            "a%20b%2Fc%3Fd%23e%25zz%41%C3%A9"
+        );
+    }
+
+    #[test]
+    fn text_pieces_merge() {
+        let p = ident("id");
+        let merged = merge_text(vec![
+            Piece::Text("/a".into()),
+            Piece::Text("/b".into()),
+            Piece::Param(&p),
+            Piece::Text(String::new()),
+            Piece::Text("c".into()),
+        ]);
+        assert_eq!(
+            merged,
+            [
+                Piece::Text("/a/b".into()),
+                Piece::Param(&p),
+                Piece::Text("c".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn methods() {
+        assert_eq!(
+            method("patch").to_string(),
+            quote!(crate::runtime::Method::Patch).to_string()
+        );
+        assert_eq!(
+            method("REPORT").to_string(),
+            quote!(crate::runtime::Method::Other("REPORT")).to_string()
+        );
+    }
+}

@@ -1,0 +1,100 @@
+//! `Any<Name>` enums: a value of a type that has derived types, read according to
+//! its `@odata.type`.
+
+use super::index::{AnyInfo, Index, TypeInfo};
+use super::names::ident;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeSet;
+
+/// The enum and its serde impls, for a type with derived types (nothing otherwise).
+pub(crate) fn any_items(index: &Index<'_>, info: &TypeInfo<'_>) -> TokenStream {
+    let Some(any) = &info.any else {
+        return TokenStream::new();
+    };
+    let enum_item = enum_item(index, info, any);
+    let serialize = serialize_impl(any);
+    let deserialize = deserialize_impl(any);
+    quote!(#enum_item #serialize #deserialize)
+}
+
+fn enum_item(index: &Index<'_>, info: &TypeInfo<'_>, any: &AnyInfo) -> TokenStream {
+    let name = ident(&any.name);
+    let doc = format!(
+        " A `{}` or a value of a type derived from it, chosen by its `@odata.type`. \
+         A value of a derived type this crate does not know is read as `{}`, which \
+         keeps its `@odata.type` and all of its properties.",
+        info.qualified, info.name,
+    );
+    let variants = any.variants.iter().map(|variant| {
+        let name = ident(&variant.name);
+        let path = index.struct_path(&variant.qualified);
+        let doc = format!(" `{}`.", variant.qualified);
+        quote!(#[doc = #doc] #name(#path),)
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        // Variants hold their structs by value, so sizes differ; variant names are
+        // the documented type names, which may share a prefix or suffix.
+        #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+/// Writes the inner value: it carries its own `@odata.type`, if any.
+fn serialize_impl(any: &AnyInfo) -> TokenStream {
+    let name = ident(&any.name);
+    let arms = any.variants.iter().map(|variant| {
+        let variant = ident(&variant.name);
+        quote!(Self::#variant(value) => ::serde::Serialize::serialize(value, serializer),)
+    });
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
+/// Reads the JSON, then the variant its `@odata.type` names (compared case-
+/// insensitively, see `runtime::tagged`); the base type for anything else.
+fn deserialize_impl(any: &AnyInfo) -> TokenStream {
+    let Some((base, derived)) = any.variants.split_first() else {
+        return TokenStream::new(); // unreachable: the base type is always the first variant
+    };
+    let name = ident(&any.name);
+    // Two qualified names that differ only in case would make an unreachable arm:
+    // the first one (by name) gets it, and the base type's own name needs none.
+    let mut seen = BTreeSet::from([base.qualified.to_ascii_lowercase()]);
+    let base = ident(&base.name);
+    let arms = derived.iter().filter(|v| seen.insert(v.qualified.to_ascii_lowercase())).map(|variant| {
+        let tag = variant.qualified.to_ascii_lowercase();
+        let variant = ident(&variant.name);
+        quote! {
+            ::core::option::Option::Some(#tag) => crate::runtime::variant(value).map(Self::#variant),
+        }
+    });
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                let (odata_type, value) = crate::runtime::tagged(deserializer)?;
+                match odata_type.as_deref() {
+                    #(#arms)*
+                    _ => crate::runtime::variant(value).map(Self::#base),
+                }
+            }
+        }
+    }
+}

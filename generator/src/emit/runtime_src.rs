@@ -1,0 +1,814 @@
+//! Support code shared by the generated models and request functions.
+//!
+//! A request function builds a [`Request`]: method, encoded path, query, headers
+//! and JSON body. Send it with any HTTP client (prefix the service root, e.g.
+//! `https://graph.microsoft.com/v1.0`, to [`Request::path_and_query`]), then give
+//! the status and body of the answer to [`Request::parse_response`].
+//!
+//! The models keep everything the service sends: properties the docs do not
+//! describe land in `additional_properties`, `null` is kept apart from "absent"
+//! (`Some(None)` versus `None`), enum values the docs do not list are kept as
+//! text, and polymorphic values of unknown derived types fall back to their base
+//! type with their `@odata.type`.
+//!
+//! This file is written by docbind and is the same in every generated crate.
+
+use serde::de::{DeserializeOwned, Deserializer};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::{Map, Value};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// HTTP method of a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Method {
+    Get,
+    Post,
+    Patch,
+    Put,
+    Delete,
+    Head,
+    Options,
+    /// A method the docs name that is none of the above, in upper case.
+    Other(&'static str),
+}
+
+impl Method {
+    /// The method as sent on the wire, e.g. `"PATCH"`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+            Method::Other(method) => method,
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A request ready to be sent, answered by a response body of type `R`.
+pub struct Request<R> {
+    pub method: Method,
+    /// Percent-encoded path, starting with `/`, relative to the service root.
+    pub path: String,
+    /// Query parameters, not encoded yet (see [`Request::path_and_query`]).
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    /// The JSON body, if the request has one.
+    pub body: Option<Value>,
+    expected_status: u16,
+    response: PhantomData<fn() -> R>,
+}
+
+impl<R> Request<R> {
+    /// A request without query, headers or body. `path` must already be encoded
+    /// (request functions encode every parameter with [`encode_segment`]).
+    pub fn new(method: Method, path: impl Into<String>, expected_status: u16) -> Self {
+        Request {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            expected_status,
+            response: PhantomData,
+        }
+    }
+
+    /// Adds a query parameter (e.g. `$select`), unencoded.
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds a request header.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets the JSON body to `body`.
+    ///
+    /// Serializing the generated types cannot fail: their maps have string keys and
+    /// their `Serialize` impls never error. A value whose serialization does fail
+    /// (a map with non-string keys) is sent as `null` rather than panicking.
+    pub fn with_json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        self.body = Some(serde_json::to_value(body).unwrap_or(Value::Null));
+        self
+    }
+
+    /// The status code the docs give for success. [`Request::parse_response`]
+    /// accepts any 2xx status.
+    pub fn expected_status(&self) -> u16 {
+        self.expected_status
+    }
+
+    /// The path followed by the encoded query string, e.g. `/users/a%20b?%24select=id`.
+    pub fn path_and_query(&self) -> String {
+        let mut url = self.path.clone();
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(&encode_query_component(name));
+            url.push('=');
+            url.push_str(&encode_query_component(value));
+        }
+        url
+    }
+}
+
+impl<R: DeserializeOwned> Request<R> {
+    /// Reads the service's answer: for a 2xx status, the body as `R` (an empty body
+    /// reads as JSON `null`, which is what `()` expects); otherwise
+    /// [`Error::Service`] with the code and message of the service's error body.
+    pub fn parse_response(&self, status: u16, body: &[u8]) -> Result<R, Error> {
+        if !(200..300).contains(&status) {
+            return Err(Error::service(status, body));
+        }
+        let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            body
+        };
+        serde_json::from_slice(json).map_err(|source| Error::Decode { status, source })
+    }
+}
+
+// Written by hand rather than derived: a derive would require `R: Clone`/`R: Debug`/
+// `R: PartialEq` although no `R` is stored.
+impl<R> Clone for Request<R> {
+    fn clone(&self) -> Self {
+        Request {
+            method: self.method,
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            expected_status: self.expected_status,
+            response: PhantomData,
+        }
+    }
+}
+
+impl<R> fmt::Debug for Request<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .field("expected_status", &self.expected_status)
+            .finish()
+    }
+}
+
+impl<R> PartialEq for Request<R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.method == other.method
+            && self.path == other.path
+            && self.query == other.query
+            && self.headers == other.headers
+            && self.body == other.body
+            && self.expected_status == other.expected_status
+    }
+}
+
+/// A page of a collection: `{"value": [...], "@odata.nextLink": "..."}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Collection<T> {
+    #[serde(default = "Vec::new")]
+    pub value: Vec<T>,
+    /// Where the next page is, when there is one.
+    #[serde(
+        rename = "@odata.nextLink",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_link: Option<String>,
+    /// Where changes since this page are (delta queries).
+    #[serde(
+        rename = "@odata.deltaLink",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delta_link: Option<String>,
+    #[serde(
+        rename = "@odata.context",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub context: Option<String>,
+    /// The total count, when the request asked for it with `$count=true`.
+    #[serde(
+        rename = "@odata.count",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub count: Option<i64>,
+    /// Every other property of the page.
+    #[serde(flatten)]
+    pub additional_properties: Map<String, Value>,
+}
+
+// By hand: a derive would require `T: Default`.
+impl<T> Default for Collection<T> {
+    fn default() -> Self {
+        Collection {
+            value: Vec::new(),
+            next_link: None,
+            delta_link: None,
+            context: None,
+            count: None,
+            additional_properties: Map::new(),
+        }
+    }
+}
+
+/// Why a request failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The service answered with a status other than 2xx.
+    Service {
+        status: u16,
+        /// `error.code` of the service's error body, e.g. `Request_ResourceNotFound`.
+        code: Option<String>,
+        /// `error.message` of the service's error body.
+        message: Option<String>,
+        /// The whole body, as text.
+        body: String,
+    },
+    /// A 2xx answer whose body is not the documented type.
+    Decode {
+        status: u16,
+        source: serde_json::Error,
+    },
+}
+
+impl Error {
+    /// Reads Graph's `{"error": {"code": ..., "message": ...}}`; any other body
+    /// leaves `code` and `message` empty.
+    fn service(status: u16, body: &[u8]) -> Self {
+        let json: Option<Value> = serde_json::from_slice(body).ok();
+        let error = json.as_ref().and_then(|json| json.get("error"));
+        let text = |key: &str| {
+            error
+                .and_then(|error| error.get(key))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        Error::Service {
+            status,
+            code: text("code"),
+            message: text("message"),
+            body: String::from_utf8_lossy(body).into_owned(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Service {
+                status,
+                code,
+                message,
+                ..
+            } => {
+                write!(f, "the service answered {status}")?;
+                if let Some(code) = code {
+                    write!(f, " ({code})")?;
+                }
+                if let Some(message) = message {
+                    write!(f, ": {message}")?;
+                }
+                Ok(())
+            }
+            Error::Decode { status, source } => {
+                write!(
+                    f,
+                    "the body of a {status} answer is not of the documented type: {source}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Service { .. } => None,
+            Error::Decode { source, .. } => Some(source),
+        }
+    }
+}
+
+/// Percent-encodes a value for use as one path segment: every byte outside the
+/// RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~` is encoded, and so is a
+/// value that is `.` or `..` as a whole, so no value can add, remove or climb
+/// path segments, start a query or a fragment, or smuggle an escape.
+pub fn encode_segment(value: &str) -> String {
+    if value == "." || value == ".." {
+        return "%2E".repeat(value.len());
+    }
+    percent_encode(value, |_| false)
+}
+
+/// Percent-encodes a query parameter name or value. Besides the unreserved
+/// characters, keeps those OData writes in queries and that mean nothing there
+/// (`$select`, `startswith(name,'a')`, `a/b`, `x:y`, `@p`, `*`, `!`), but encodes
+/// `&`, `=`, `+`, `#`, `%`, spaces and everything else.
+pub fn encode_query_component(value: &str) -> String {
+    percent_encode(value, |b| b"$'(),:@/!*".contains(&b))
+}
+
+fn percent_encode(value: &str, also_keep: fn(u8) -> bool) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(value.len());
+    for &b in value.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || also_keep(b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xF)]));
+        }
+    }
+    out
+}
+
+/// What the generated structs implement: reading themselves from a JSON object
+/// and writing themselves to one. Their `Serialize`/`Deserialize` impls are one
+/// line each on top of it ([`serialize_object`], [`deserialize_object`]), which
+/// keeps the generated code small and quick to compile: the per-field work is
+/// generic only over the field's type, shared by every struct that uses it.
+pub trait Object: Sized {
+    /// Takes the struct's properties out of `reader`; what is left over is kept by
+    /// the struct as its additional properties.
+    fn read(reader: &mut ObjectReader) -> Self;
+    /// Writes every property that is present.
+    fn write(&self, writer: &mut ObjectWriter);
+}
+
+/// The JSON object a struct is read from.
+#[derive(Debug, Default)]
+pub struct ObjectReader {
+    map: Map<String, Value>,
+}
+
+impl ObjectReader {
+    /// The `@odata.type` of the object, if it is a string.
+    pub fn odata_type(&mut self) -> Option<String> {
+        match self.map.remove("@odata.type") {
+            Some(Value::String(text)) => Some(text),
+            Some(other) => {
+                self.map.insert("@odata.type".into(), other);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// A property: `None` when absent, `Some(None)` when `null`. A value that is not
+    /// of the documented type stays in the additional properties rather than
+    /// failing the whole object: the docs are not always right about types, and
+    /// nothing the service sends is lost.
+    pub fn field<T: DeserializeOwned>(&mut self, name: &str) -> Option<Option<T>> {
+        let value = self.map.remove(name)?;
+        if value.is_null() {
+            return Some(None);
+        }
+        match T::deserialize(&value) {
+            Ok(typed) => Some(Some(typed)),
+            Err(_) => {
+                self.map.insert(name.to_string(), value);
+                None
+            }
+        }
+    }
+
+    /// Everything not taken by [`field`](Self::field).
+    pub fn rest(&mut self) -> Map<String, Value> {
+        std::mem::take(&mut self.map)
+    }
+}
+
+/// The JSON object a struct is written to.
+#[derive(Debug, Default)]
+pub struct ObjectWriter {
+    map: Map<String, Value>,
+}
+
+impl ObjectWriter {
+    pub fn odata_type(&mut self, value: &Option<String>) {
+        if let Some(text) = value {
+            self.map
+                .insert("@odata.type".into(), Value::String(text.clone()));
+        }
+    }
+
+    /// Writes a present property (`null` for `Some(None)`).
+    pub fn field<T: Serialize>(&mut self, name: &str, value: &Option<Option<T>>) {
+        let Some(value) = value else { return };
+        // Serializing the generated types to a `Value` cannot fail: every map key
+        // is a string and numbers are kept as `serde_json::Number`.
+        let json = serde_json::to_value(value).unwrap_or(Value::Null);
+        self.map.insert(name.to_string(), json);
+    }
+
+    /// Adds the additional properties; a documented property of the same name wins.
+    pub fn rest(&mut self, additional: &Map<String, Value>) {
+        for (name, value) in additional {
+            if !self.map.contains_key(name) {
+                self.map.insert(name.clone(), value.clone());
+            }
+        }
+    }
+}
+
+/// `Serialize` of a generated struct.
+pub fn serialize_object<T: Object, S: Serializer>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut writer = ObjectWriter::default();
+    value.write(&mut writer);
+    writer.map.serialize(serializer)
+}
+
+/// `Deserialize` of a generated struct: any JSON object.
+pub fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    let map = Map::deserialize(deserializer)?;
+    Ok(T::read(&mut ObjectReader { map }))
+}
+
+/// What the generated string enums implement, for the helpers below and [`Flags`].
+pub trait StrEnum: Sized {
+    /// The exact JSON string of the value.
+    fn as_str(&self) -> &str;
+    /// The value of a JSON string; one the docs do not list is kept as it is.
+    fn from_str(value: &str) -> Self;
+}
+
+/// `Serialize` of a string enum: its JSON string.
+pub fn serialize_str_enum<E: StrEnum, S: Serializer>(
+    value: &E,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(value.as_str())
+}
+
+/// `Deserialize` of a string enum: never fails on a string, whatever its value.
+pub fn deserialize_str_enum<'de, E: StrEnum, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<E, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    Ok(E::from_str(&text))
+}
+
+/// The value of a flags enum: several members in one comma-separated string
+/// (`"read,write"`).
+///
+/// A value read from JSON is written back exactly as it was read (spacing
+/// included) as long as `values` is left unchanged; otherwise the members are
+/// joined with `,`.
+#[derive(Clone, Debug)]
+pub struct Flags<E> {
+    pub values: Vec<E>,
+    /// The text this value was read from.
+    text: Option<String>,
+}
+
+impl<E> Flags<E> {
+    pub fn new(values: Vec<E>) -> Self {
+        Flags { values, text: None }
+    }
+}
+
+impl<E: StrEnum> Flags<E> {
+    fn parse(text: &str) -> Vec<E> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|member| !member.is_empty())
+            .map(E::from_str)
+            .collect()
+    }
+}
+
+impl<E> Default for Flags<E> {
+    fn default() -> Self {
+        Flags::new(Vec::new())
+    }
+}
+
+impl<E> From<Vec<E>> for Flags<E> {
+    fn from(values: Vec<E>) -> Self {
+        Flags::new(values)
+    }
+}
+
+impl<E> FromIterator<E> for Flags<E> {
+    fn from_iter<I: IntoIterator<Item = E>>(iter: I) -> Self {
+        Flags::new(iter.into_iter().collect())
+    }
+}
+
+/// Two values are equal when their members are, however they were spelled.
+impl<E: PartialEq> PartialEq for Flags<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.values == other.values
+    }
+}
+
+impl<E: Eq> Eq for Flags<E> {}
+
+impl<E: StrEnum + PartialEq> Serialize for Flags<E> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if let Some(text) = &self.text {
+            if Self::parse(text) == self.values {
+                return serializer.serialize_str(text);
+            }
+        }
+        let members: Vec<&str> = self.values.iter().map(StrEnum::as_str).collect();
+        serializer.serialize_str(&members.join(","))
+    }
+}
+
+impl<'de, E: StrEnum> Deserialize<'de> for Flags<E> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(Flags {
+            values: Self::parse(&text),
+            text: Some(text),
+        })
+    }
+}
+
+/// Reads a polymorphic value: the JSON and its `@odata.type`, without a leading
+/// `#` and in lower case (Graph writes `#microsoft.graph.user`; type names
+/// compare case-insensitively).
+pub fn tagged<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<(Option<String>, Value), D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    let odata_type = value
+        .get("@odata.type")
+        .and_then(Value::as_str)
+        .map(|tag| tag.strip_prefix('#').unwrap_or(tag).to_ascii_lowercase());
+    Ok((odata_type, value))
+}
+
+/// Reads the variant chosen from the `@odata.type` of a [`tagged`] value.
+pub fn variant<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
+    serde_json::from_value(value).map_err(E::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Debug, PartialEq)]
+    enum Access {
+        Read,
+        Write,
+        Unknown(String),
+    }
+
+    impl StrEnum for Access {
+        fn as_str(&self) -> &str {
+            match self {
+                Access::Read => "read",
+                Access::Write => "write",
+                Access::Unknown(value) => value,
+            }
+        }
+        fn from_str(value: &str) -> Self {
+            match value {
+                "read" => Access::Read,
+                "write" => Access::Write,
+                other => Access::Unknown(other.to_string()),
+            }
+        }
+    }
+
+    #[test]
+    fn segments_cannot_change_the_path() {
+        assert_eq!(
+            encode_segment("../a/b?c#d%e f é"),
+            "..%2Fa%2Fb%3Fc%23d%25e%20f%20%C3%A9"
+        );
+        assert_eq!(encode_segment(".."), "%2E%2E");
+        assert_eq!(encode_segment("."), "%2E");
+        assert_eq!(encode_segment("..."), "...");
+        assert_eq!(encode_segment("user@contoso.com"), "user%40contoso.com");
+        assert_eq!(encode_segment("a-b_c.d~e"), "a-b_c.d~e");
+    }
+
+    #[test]
+    fn query_is_encoded_in_path_and_query() {
+        let request: Request<()> = Request::new(Method::Get, "/users", 200)
+            .query("$filter", "startswith(displayName,'a b&c=d')")
+            .query("$top", "5");
+        assert_eq!(
+            request.path_and_query(),
+            "/users?$filter=startswith(displayName,'a%20b%26c%3Dd')&$top=5"
+        );
+    }
+
+    #[test]
+    fn empty_success_body_is_unit() {
+        let request: Request<()> = Request::new(Method::Delete, "/users/1", 204);
+        assert!(request.parse_response(204, b"").is_ok());
+        assert!(request.parse_response(204, b" \r\n").is_ok());
+    }
+
+    #[test]
+    fn success_body_is_decoded() {
+        let request: Request<Collection<i32>> = Request::new(Method::Get, "/numbers", 200);
+        let page = request
+            .parse_response(200, br#"{"value":[1,2],"@odata.nextLink":"next","x":true}"#)
+            .unwrap();
+        assert_eq!(page.value, [1, 2]);
+        assert_eq!(page.next_link.as_deref(), Some("next"));
+        assert_eq!(page.additional_properties["x"], Value::Bool(true));
+        let error = request.parse_response(200, b"{}").unwrap();
+        assert!(error.value.is_empty());
+        assert!(matches!(
+            request.parse_response(200, b"[1]"),
+            Err(Error::Decode { status: 200, .. })
+        ));
+    }
+
+    #[test]
+    fn service_errors_keep_code_and_message() {
+        let request: Request<()> = Request::new(Method::Get, "/users/x", 200);
+        let body = br#"{"error":{"code":"Request_ResourceNotFound","message":"Not found."}}"#;
+        match request.parse_response(404, body) {
+            Err(Error::Service {
+                status,
+                code,
+                message,
+                body,
+            }) => {
+                assert_eq!(status, 404);
+                assert_eq!(code.as_deref(), Some("Request_ResourceNotFound"));
+                assert_eq!(message.as_deref(), Some("Not found."));
+                assert!(body.contains("Not found."));
+            }
+            other => panic!("{other:?}"),
+        }
+        let error = request
+            .parse_response(502, b"<html>Bad gateway</html>")
+            .unwrap_err();
+        assert!(matches!(
+            &error,
+            Error::Service {
+                code: None,
+                message: None,
+                ..
+            }
+        ));
+        assert_eq!(error.to_string(), "the service answered 502");
+    }
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Thing {
+        odata_type: Option<String>,
+        name: Option<Option<String>>,
+        count: Option<Option<i32>>,
+        additional_properties: Map<String, Value>,
+    }
+
+    impl Object for Thing {
+        fn read(reader: &mut ObjectReader) -> Self {
+            Thing {
+                odata_type: reader.odata_type(),
+                name: reader.field("name"),
+                count: reader.field("count"),
+                additional_properties: reader.rest(),
+            }
+        }
+        fn write(&self, writer: &mut ObjectWriter) {
+            writer.odata_type(&self.odata_type);
+            writer.field("name", &self.name);
+            writer.field("count", &self.count);
+            writer.rest(&self.additional_properties);
+        }
+    }
+
+    impl Serialize for Thing {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serialize_object(self, serializer)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Thing {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize_object(deserializer)
+        }
+    }
+
+    #[test]
+    fn objects_keep_null_apart_from_absent() {
+        for (json, name) in [
+            ("{}", None),
+            (r#"{"name":null}"#, Some(None)),
+            (r#"{"name":"a"}"#, Some(Some("a".to_string()))),
+        ] {
+            let thing: Thing = serde_json::from_str(json).unwrap();
+            assert_eq!(thing.name, name);
+            assert_eq!(serde_json::to_string(&thing).unwrap(), json);
+        }
+    }
+
+    #[test]
+    fn objects_keep_what_does_not_fit() {
+        let json = r##"{"@odata.type":"#x.y","count":"many","extra":[1,2],"name":"a"}"##;
+        let thing: Thing = serde_json::from_str(json).unwrap();
+        assert_eq!(thing.odata_type.as_deref(), Some("#x.y"));
+        assert_eq!(
+            thing.count, None,
+            "a value of another type is not forced in"
+        );
+        assert_eq!(thing.additional_properties.len(), 2);
+        let back = serde_json::to_value(&thing).unwrap();
+        assert_eq!(back, serde_json::from_str::<Value>(json).unwrap());
+        assert!(
+            serde_json::from_str::<Thing>("[1]").is_err(),
+            "not an object"
+        );
+    }
+
+    #[test]
+    fn flags_round_trip_exactly() {
+        for text in ["\"read,write\"", "\"read, write, other\"", "\"\""] {
+            let flags: Flags<Access> = serde_json::from_str(text).unwrap();
+            assert_eq!(serde_json::to_string(&flags).unwrap(), text);
+        }
+        let mut flags: Flags<Access> = serde_json::from_str("\"read, other\"").unwrap();
+        assert_eq!(
+            flags.values,
+            [Access::Read, Access::Unknown("other".into())]
+        );
+        flags.values.push(Access::Write);
+        assert_eq!(
+            serde_json::to_string(&flags).unwrap(),
+            "\"read,other,write\""
+        );
+        assert_eq!(
+            flags,
+            Flags::new(vec![
+                Access::Read,
+                Access::Unknown("other".into()),
+                Access::Write
+            ])
+        );
+    }
+
+    #[test]
+    fn string_enums_keep_unknown_values() {
+        let value: Access = deserialize_str_enum(Value::from("later")).unwrap();
+        assert_eq!(value, Access::Unknown("later".into()));
+        assert_eq!(
+            serialize_str_enum(&value, serde_json::value::Serializer).unwrap(),
+            Value::from("later")
+        );
+    }
+
+    #[test]
+    fn tags_are_normalized() {
+        let (tag, value) =
+            tagged(serde_json::json!({"@odata.type": "#Microsoft.Graph.User"})).unwrap();
+        assert_eq!(tag.as_deref(), Some("microsoft.graph.user"));
+        assert_eq!(value["@odata.type"], "#Microsoft.Graph.User");
+        let (tag, _) = tagged(serde_json::json!({"@odata.type": 3})).unwrap();
+        assert_eq!(tag, None);
+        let number: Result<i32, serde_json::Error> = variant(Value::from("x"));
+        assert!(number.is_err());
+    }
+
+    #[test]
+    fn requests_compare_and_print_without_bounds_on_r() {
+        struct NotDebug;
+        let request: Request<NotDebug> = Request::new(Method::Other("REPORT"), "/x", 207)
+            .header("Prefer", "return=minimal")
+            .with_json(&serde_json::json!({"a": 1}));
+        assert_eq!(request.clone(), request);
+        assert!(format!("{request:?}").contains("REPORT"));
+        assert_eq!(request.body, Some(serde_json::json!({"a": 1})));
+        assert_eq!(request.expected_status(), 207);
+        assert_eq!(Method::Patch.to_string(), "PATCH");
+    }
+}

@@ -1,0 +1,117 @@
+//! One struct per type of the model (entity, complex or undocumented alike).
+
+use super::docs;
+use super::index::{Index, TypeInfo};
+use super::names::{ident, snake, unique_name};
+use crate::model::Property;
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+use std::collections::BTreeSet;
+
+/// Field names every struct has; property fields get other names.
+const ODATA_TYPE_FIELD: &str = "odata_type";
+const ADDITIONAL_FIELD: &str = "additional_properties";
+
+/// A property with the Rust name of its field.
+struct Field<'m> {
+    name: String,
+    prop: &'m Property,
+}
+
+/// The property fields of a struct, in order, with names unique in the struct.
+fn fields<'m>(index: &Index<'m>, info: &TypeInfo<'m>) -> Vec<Field<'m>> {
+    let mut taken: BTreeSet<String> = [ODATA_TYPE_FIELD, ADDITIONAL_FIELD]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    index
+        .properties(info)
+        .into_iter()
+        .map(|prop| Field {
+            name: unique_name(&snake(&prop.name), &mut taken),
+            prop,
+        })
+        .collect()
+}
+
+/// The struct of a type, and its (de)serialization through `runtime::Object`.
+pub(crate) fn struct_item(index: &Index<'_>, info: &TypeInfo<'_>) -> TokenStream {
+    let doc = docs::attrs(info.def.description.as_deref().unwrap_or_default());
+    let name = ident(&info.name);
+    let fields = fields(index, info);
+    let definitions = fields.iter().map(|field| field_tokens(index, info, field));
+    let object = object_impl(&name, &fields);
+    let odata_type = ident(ODATA_TYPE_FIELD);
+    let additional = ident(ADDITIONAL_FIELD);
+    quote! {
+        #doc
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct #name {
+            /// The `@odata.type` of the value, e.g. `#microsoft.graph.user`, when it has one.
+            pub #odata_type: ::core::option::Option<::std::string::String>,
+            #(#definitions)*
+            /// The properties the docs do not describe (and values that do not have
+            /// the documented type), kept so that a round trip loses nothing.
+            pub #additional: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        }
+        #object
+    }
+}
+
+/// `Object` (per-field reading and writing) plus one-line serde impls on top of it:
+/// far less code for the compiler than a serde derive with flatten.
+fn object_impl(name: &Ident, fields: &[Field<'_>]) -> TokenStream {
+    let names: Vec<Ident> = fields.iter().map(|f| ident(&f.name)).collect();
+    let json: Vec<&str> = fields.iter().map(|f| f.prop.name.as_str()).collect();
+    let odata_type = ident(ODATA_TYPE_FIELD);
+    let additional = ident(ADDITIONAL_FIELD);
+    quote! {
+        impl crate::runtime::Object for #name {
+            fn read(reader: &mut crate::runtime::ObjectReader) -> Self {
+                Self {
+                    #odata_type: reader.odata_type(),
+                    #(#names: reader.field(#json),)*
+                    #additional: reader.rest(),
+                }
+            }
+            fn write(&self, writer: &mut crate::runtime::ObjectWriter) {
+                writer.odata_type(&self.#odata_type);
+                #(writer.field(#json, &self.#names);)*
+                writer.rest(&self.#additional);
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                crate::runtime::serialize_object(self, serializer)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                crate::runtime::deserialize_object(deserializer)
+            }
+        }
+    }
+}
+
+/// One property field: `Option<Option<T>>`, where the outer `None` is "absent" and
+/// `Some(None)` is JSON `null`.
+fn field_tokens(index: &Index<'_>, owner: &TypeInfo<'_>, field: &Field<'_>) -> TokenStream {
+    let doc = docs::attrs(field.prop.description.as_deref().unwrap_or_default());
+    let json_name = &field.prop.name;
+    let name = ident(&field.name);
+    let mut ty = index.type_ref(&field.prop.ty);
+    if field.prop.collection {
+        ty = quote!(::std::vec::Vec<#ty>);
+    } else if index.is_boxed(&owner.qualified, json_name) {
+        ty = quote!(::std::boxed::Box<#ty>);
+    }
+    let json_doc = (field.name != *json_name).then(|| {
+        let text = format!(" JSON: `{json_name}`.");
+        quote!(#[doc = #text])
+    });
+    quote! {
+        #doc
+        #json_doc
+        pub #name: ::core::option::Option<::core::option::Option<#ty>>,
+    }
+}
