@@ -6,6 +6,7 @@
 //! answer with [`Request::parse_response`]; see [`runtime`]. Modules, one per namespace:
 //!
 //! - `microsoft.graph`: [`graph`]
+#[rustfmt::skip]
 pub mod runtime;
 /// Types, enums and request functions of the `microsoft.graph` namespace.
 #[allow(rustdoc::all)]
@@ -15,5 +16,6 @@ pub mod runtime;
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
+#[rustfmt::skip]
 pub mod graph;
 pub use self::runtime::{Collection, Error, Flags, Method, Request};

@@ -216,14 +216,17 @@ impl Module<'_> {
         }
         let name = ident(&self.name);
         let vis = self.public.then(|| quote!(pub));
+        // `cargo fmt` must leave generated files as docbind wrote them (their
+        // formatting is prettyplease's, and `docbind check` compares bytes).
+        let exports = self.exports.iter().map(|name| ident(name));
+        let reexport =
+            (!self.exports.is_empty()).then(|| quote!(pub use self::#name::{#(#exports),*};));
+        let skip = (layout == Layout::Files).then(|| quote!(#[rustfmt::skip]));
         let body = match layout {
             Layout::Files => quote!(;),
             Layout::Inline => quote!({}),
         };
-        let exports = self.exports.iter().map(|name| ident(name));
-        let reexport =
-            (!self.exports.is_empty()).then(|| quote!(pub use self::#name::{#(#exports),*};));
-        Ok(quote!(#attrs #vis mod #name #body #reexport))
+        Ok(quote!(#attrs #skip #vis mod #name #body #reexport))
     }
 
     fn items(&self, index: &Index<'_>) -> Result<TokenStream, Error> {
