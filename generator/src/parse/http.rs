@@ -18,6 +18,11 @@ fn split_method(line: &str) -> Option<(String, &str)> {
     Some((method.to_string(), rest.trim()))
 }
 
+/// `GET /users/{id}`: a method and a path (not a full URL).
+pub fn is_template_line(line: &str) -> bool {
+    split_method(line).is_some_and(|(_, rest)| rest.starts_with('/'))
+}
+
 /// The request lines of a template block under "HTTP request". Lines that are not
 /// requests (`or`, stray headers) are skipped.
 pub fn templates(text: &str, first_line: u32, sink: &mut Sink) -> Vec<HttpTemplate> {

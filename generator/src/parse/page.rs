@@ -27,7 +27,7 @@ enum Section {
 fn section(heading: &str) -> Section {
     let h = heading.trim().trim_end_matches(':').to_ascii_lowercase();
     match h.as_str() {
-        "http request" => Section::Http,
+        _ if h.starts_with("http request") => Section::Http,
         "request body" => Section::Body,
         "response" => Section::Response,
         "properties" => Section::Properties,
@@ -189,7 +189,9 @@ impl<'a> Reader<'a> {
             Some("response") => BlockRole::Response,
             _ => BlockRole::Other,
         };
-        if self.section == Section::Http {
+        let template_block = self.section == Section::Http
+            || (self.section != Section::Examples && role == BlockRole::Other && is_template_block(text));
+        if template_block {
             let templates = http::templates(text, line + 1, self.sink);
             self.page.templates.extend(templates);
             role = BlockRole::Template;
@@ -258,6 +260,13 @@ fn enum_heading(text: &str) -> Option<String> {
             .chars()
             .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
     plain.then(|| name.to_string())
+}
+
+/// A block outside the examples holding only `METHOD /path` lines is a request
+/// template even without an "HTTP request" heading above it.
+fn is_template_block(text: &str) -> bool {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty()).peekable();
+    lines.peek().is_some() && lines.all(|l| http::is_template_line(l))
 }
 
 fn pairs(rows: &[TableRow]) -> impl Iterator<Item = (String, String)> + '_ {
