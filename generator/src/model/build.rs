@@ -305,7 +305,8 @@ impl Builder {
                 );
                 continue;
             }
-            if let Some(p) = self.property(row, navigation, &ns, &page.file, &workload) {
+            let owner = self.types[&key].name.clone();
+            if let Some(p) = self.property(row, navigation, &ns, &page.file, &workload, &owner) {
                 props.push(p);
             }
         }
@@ -314,7 +315,7 @@ impl Builder {
         }
     }
 
-    /// Converts a table row into a property with a resolved type.
+    /// Converts a table row of type `owner` into a property with a resolved type.
     pub fn property(
         &mut self,
         row: &Row,
@@ -322,6 +323,7 @@ impl Builder {
         ns: &str,
         file: &str,
         workload: &str,
+        owner: &str,
     ) -> Option<Property> {
         let Some(ty) = &row.ty else {
             return Some(Property {
@@ -336,7 +338,10 @@ impl Builder {
                 },
             });
         };
-        let (qualified, collection) = self.resolve_ref(ty, ns, file, &row.allowed, workload);
+        let (mut qualified, collection) = self.resolve_ref(ty, ns, file, &row.allowed, workload);
+        if qualified == "Edm.String" && !row.allowed.is_empty() {
+            qualified = self.values_enum(row, ns, file, workload, owner);
+        }
         Some(Property {
             name: row.name.clone(),
             ty: qualified,
@@ -348,6 +353,26 @@ impl Builder {
                 line: row.line,
             },
         })
+    }
+
+    /// A string property whose description lists its possible values gets an enum of
+    /// its own, named after its type and itself (`printerStatus` + `state`); the
+    /// enum keeps any other string, so nothing the service sends is refused.
+    fn values_enum(&mut self, row: &Row, ns: &str, file: &str, workload: &str, owner: &str) -> String {
+        let mut cs = row.name.chars();
+        let prop: String = cs.next().map(|c| c.to_ascii_uppercase()).into_iter().chain(cs).collect();
+        let base = format!("{owner}{prop}");
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.index.get(&format!("{ns}.{name}")).is_some() {
+            name = format!("{base}Values{}", if n == 2 { String::new() } else { n.to_string() });
+            n += 1;
+        }
+        let members = row.allowed.iter().map(|a| EnumMember { name: a.clone(), value: None, description: None }).collect();
+        let source = Source { file: file.into(), line: row.line };
+        let description = Some(format!("Values of `{owner}.{}`.", row.name));
+        self.declare_enum(&name, ns, members, description, source, workload);
+        format!("{ns}.{name}")
     }
 
     /// Resolves a reference to a qualified name. An unknown name becomes an enum

@@ -122,10 +122,11 @@ fn body_type(b: &mut Builder, page: &Page, ns: &str, wl: &str) -> Option<(String
     if page.body_rows.is_empty() || !writes {
         return None;
     }
-    let props = body_properties(b, page, ns, wl);
+    let name = format!("{}RequestBody", body_type_stem(page));
+    let props = body_properties(b, page, ns, wl, &name);
     let line = page.body_rows[0].line;
     let def = TypeDef {
-        name: format!("{}RequestBody", body_type_stem(page)),
+        name,
         namespace: ns.to_string(),
         kind: TypeKind::Complex,
         base: None,
@@ -287,13 +288,14 @@ fn describe_undocumented(b: &mut Builder, page: &Page, qualified: &str, ns: &str
     if !undocumented || page.body_rows.is_empty() {
         return;
     }
-    let props = body_properties(b, page, ns, wl);
+    let owner = b.types[&key].name.clone();
+    let props = body_properties(b, page, ns, wl, &owner);
     if let Some(t) = b.types.get_mut(&key) {
         t.properties = props;
     }
 }
 
-fn body_properties(b: &mut Builder, page: &Page, ns: &str, wl: &str) -> Vec<super::Property> {
+fn body_properties(b: &mut Builder, page: &Page, ns: &str, wl: &str, owner: &str) -> Vec<super::Property> {
     let mut props: Vec<super::Property> = Vec::new();
     for row in &page.body_rows {
         if props.iter().any(|p| p.name == row.name) {
@@ -310,7 +312,7 @@ fn body_properties(b: &mut Builder, page: &Page, ns: &str, wl: &str) -> Vec<supe
             );
             continue;
         }
-        props.extend(b.property(row, false, ns, &page.file, wl));
+        props.extend(b.property(row, false, ns, &page.file, wl, owner));
     }
     props
 }
