@@ -35,6 +35,9 @@ pub(crate) struct Index<'m> {
     pub default_namespace: String,
     /// Type → JSON names of its fields to wrap in `Box`.
     boxed: BTreeMap<String, BTreeSet<String>>,
+    /// Items carry `#[cfg(feature = "<workload>")]` (the multi-file crate, whose
+    /// Cargo.toml declares the features); the single-file form has every item.
+    pub gated: bool,
 }
 
 pub(crate) struct TypeInfo<'m> {
@@ -99,6 +102,7 @@ impl<'m> Index<'m> {
             boxed: BTreeMap::new(),
             namespaces,
             default_namespace,
+            gated: true,
         };
         index.name_items(&types, &enums);
         index.boxed = cycles::boxed_fields(&index);
@@ -186,6 +190,48 @@ impl<'m> Index<'m> {
         }
         chain.reverse();
         chain
+    }
+
+    /// The cargo feature of a type or enum (none for primitives and unknown names).
+    pub fn feature_of(&self, qualified: &str) -> Option<String> {
+        let workload = match self.types.get(qualified) {
+            Some(t) => &t.def.workload,
+            None => &self.enums.get(qualified)?.def.workload,
+        };
+        Some(names::feature_name(workload))
+    }
+
+    /// Every feature of the crate, sorted.
+    pub fn features(&self) -> BTreeSet<String> {
+        let m = self.model;
+        let workloads = m.types.iter().map(|t| &t.workload);
+        let workloads = workloads.chain(m.enums.iter().map(|e| &e.workload));
+        let workloads = workloads.chain(m.operations.iter().map(|o| &o.workload));
+        workloads.map(|w| names::feature_name(w)).collect()
+    }
+
+    /// `#[cfg(all(feature = "a", ...))]` for an item that needs these features
+    /// (nothing when none are needed or the crate is not gated).
+    pub fn cfg<'f>(&self, features: impl IntoIterator<Item = &'f str>) -> TokenStream {
+        let features: BTreeSet<&str> = features.into_iter().collect();
+        if !self.gated || features.is_empty() {
+            return TokenStream::new();
+        }
+        if features.len() == 1 {
+            let feature = features.into_iter().next();
+            return quote!(#[cfg(feature = #feature)]);
+        }
+        let features = features.into_iter();
+        quote!(#[cfg(all(#(feature = #features),*))])
+    }
+
+    /// The cfg of a field (or variant) of type `ty` inside an item of feature `own`:
+    /// gated by the type's feature when that is another one.
+    pub fn cfg_for_use(&self, own: &str, ty: &str) -> TokenStream {
+        match self.feature_of(ty) {
+            Some(f) if f != own => self.cfg([f.as_str()]),
+            _ => TokenStream::new(),
+        }
     }
 
     pub fn is_boxed(&self, owner: &str, property: &str) -> bool {

@@ -35,6 +35,8 @@ pub(crate) struct Module<'a> {
     children: Vec<Module<'a>>,
     /// Names the parent re-exports from this module.
     exports: Vec<String>,
+    /// Cargo features the module (and its re-exports) needs.
+    features: Vec<String>,
 }
 
 enum Content<'a> {
@@ -57,6 +59,7 @@ impl<'a> Module<'a> {
             content,
             children: Vec::new(),
             exports: Vec::new(),
+            features: Vec::new(),
         }
     }
 }
@@ -97,6 +100,7 @@ fn namespace_module<'a>(
         .filter(|t| t.def.namespace == namespace)
     {
         let mut file = Module::new(&info.file, false, Content::Type(info));
+        file.features.extend(index.feature_of(&info.qualified));
         file.exports.push(info.name.clone());
         file.exports
             .extend(info.any.iter().map(|any| any.name.clone()));
@@ -108,6 +112,8 @@ fn namespace_module<'a>(
         .filter(|e| e.def.namespace == namespace)
     {
         let mut file = Module::new(&info.file, false, Content::Enum(info));
+        file.features
+            .extend(index.feature_of(&info.def.qualified()));
         file.exports.push(info.name.clone());
         module.children.push(file);
     }
@@ -116,6 +122,7 @@ fn namespace_module<'a>(
         requests_module.doc = Some("Request functions, one per documented operation.".into());
         for page in requests {
             let mut file = Module::new(&page.file, false, Content::Requests(page));
+            file.features = page_features(index, page);
             file.exports
                 .extend(page.functions.iter().map(|f| f.name.clone()));
             requests_module.children.push(file);
@@ -124,6 +131,19 @@ fn namespace_module<'a>(
     }
     module.children.sort_by(|a, b| a.name.cmp(&b.name));
     module
+}
+
+/// A page's functions need their own workload's feature and those of the types
+/// they take and return.
+fn page_features(index: &Index<'_>, page: &RequestFile<'_>) -> Vec<String> {
+    let mut features = std::collections::BTreeSet::new();
+    for f in &page.functions {
+        features.insert(super::names::feature_name(&f.op.workload));
+        for ty in f.op.body.iter().chain(&f.op.response) {
+            features.extend(index.feature_of(ty));
+        }
+    }
+    features.into_iter().collect()
 }
 
 /// Every file of the tree but Cargo.toml, as `(path, module)`; the root is `src/lib.rs`.
@@ -182,14 +202,14 @@ impl Module<'_> {
     pub(crate) fn tokens(&self, index: &Index<'_>, layout: Layout) -> Result<TokenStream, Error> {
         let mut out = TokenStream::new();
         for child in &self.children {
-            out.extend(child.declaration(layout)?);
+            out.extend(child.declaration(index, layout)?);
         }
         out.extend(self.items(index)?);
         Ok(out)
     }
 
     /// `#[doc] pub mod x;` (or `{}`) and `pub use self::x::{...};`.
-    fn declaration(&self, layout: Layout) -> Result<TokenStream, Error> {
+    fn declaration(&self, index: &Index<'_>, layout: Layout) -> Result<TokenStream, Error> {
         let mut attrs = self.doc.as_deref().map(|doc| {
             let doc = format!(" {doc}");
             quote!(#[doc = #doc])
@@ -219,8 +239,10 @@ impl Module<'_> {
         // `cargo fmt` must leave generated files as docbind wrote them (their
         // formatting is prettyplease's, and `docbind check` compares bytes).
         let exports = self.exports.iter().map(|name| ident(name));
+        let cfg = index.cfg(self.features.iter().map(String::as_str));
         let reexport =
-            (!self.exports.is_empty()).then(|| quote!(pub use self::#name::{#(#exports),*};));
+            (!self.exports.is_empty()).then(|| quote!(#cfg pub use self::#name::{#(#exports),*};));
+        attrs = Some(quote!(#cfg #attrs));
         let skip = (layout == Layout::Files).then(|| quote!(#[rustfmt::skip]));
         let body = match layout {
             Layout::Files => quote!(;),
@@ -354,7 +376,17 @@ pub(crate) fn crate_attrs(index: &Index<'_>) -> TokenStream {
 }
 
 /// The emitted Cargo.toml.
-pub(crate) fn cargo_toml(opts: &EmitOptions, header: &str) -> String {
+pub(crate) fn cargo_toml(
+    opts: &EmitOptions,
+    header: &str,
+    features: &std::collections::BTreeSet<String>,
+) -> String {
+    // One feature per workload; `full` (the default) has them all.
+    let all: Vec<String> = features.iter().map(|f| toml_string(f)).collect();
+    let each: String = features
+        .iter()
+        .map(|f| format!("{} = []\n", toml_string(f)))
+        .collect();
     format!(
         "# {header}\n\
          [package]\n\
@@ -369,8 +401,14 @@ pub(crate) fn cargo_toml(opts: &EmitOptions, header: &str) -> String {
          \n\
          [dependencies]\n\
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\
-         serde_json = \"1\"\n",
+         serde_json = \"1\"\n\
+         \n\
+         [features]\n\
+         default = [\"full\"]\n\
+         full = [{all}]\n\
+         {each}",
         name = toml_string(&opts.crate_name),
+        all = all.join(", "),
     )
 }
 

@@ -65,7 +65,10 @@ pub fn emit(model: &Model, opts: &EmitOptions) -> Result<Output, Error> {
     for text in files.values_mut() {
         text.insert_str(0, &format!("// {header}\n"));
     }
-    files.insert("Cargo.toml".into(), krate::cargo_toml(opts, &header));
+    files.insert(
+        "Cargo.toml".into(),
+        krate::cargo_toml(opts, &header, &index.features()),
+    );
     Ok(Output { files })
 }
 
@@ -91,7 +94,9 @@ pub fn rust_types<'a>(
 /// The same items as one Rust source file with every module inline and no inner
 /// attributes, for `include!` at a crate root (used by build scripts).
 pub fn emit_single_file(model: &Model, opts: &EmitOptions) -> Result<String, Error> {
-    let index = Index::new(model);
+    // The including crate declares no features: every item is there.
+    let mut index = Index::new(model);
+    index.gated = false;
     let requests = ops::plan(&index);
     let root = krate::tree(&index, &requests);
     let texts = render(&index, &root, Layout::Inline)?;

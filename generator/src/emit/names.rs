@@ -141,6 +141,30 @@ pub(crate) fn ident(name: &str) -> Ident {
 
 /// The module of a namespace: snake case of its last component
 /// (`microsoft.graph` → `graph`, `microsoft.graph.callRecords` → `call_records`).
+/// A cargo feature name for a workload: lower case, `[a-z0-9-_]`, starting with a
+/// letter or digit.
+pub(crate) fn feature_name(workload: &str) -> String {
+    let mut out: String = workload
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    out = out.trim_matches(['-', '_']).to_string();
+    if out.is_empty() {
+        out = "graph".into();
+    }
+    // `default` and `full` are the crate's own features.
+    if out == "default" || out == "full" {
+        out.push_str("-workload");
+    }
+    out
+}
+
 pub(crate) fn namespace_module(namespace: &str) -> String {
     snake(namespace.rsplit('.').next().unwrap_or(namespace))
 }

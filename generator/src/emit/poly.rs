@@ -12,13 +12,26 @@ pub(crate) fn any_items(index: &Index<'_>, info: &TypeInfo<'_>) -> TokenStream {
     let Some(any) = &info.any else {
         return TokenStream::new();
     };
-    let enum_item = enum_item(index, info, any);
-    let serialize = serialize_impl(any);
-    let deserialize = deserialize_impl(any);
+    // A derived type of another workload is a variant only with its feature;
+    // without it, such a value is read as the base type, losing nothing.
+    let own = index.feature_of(&info.qualified).unwrap_or_default();
+    let cfgs: Vec<TokenStream> = any
+        .variants
+        .iter()
+        .map(|v| index.cfg_for_use(&own, &v.qualified))
+        .collect();
+    let enum_item = enum_item(index, info, any, &cfgs);
+    let serialize = serialize_impl(any, &cfgs);
+    let deserialize = deserialize_impl(any, &cfgs);
     quote!(#enum_item #serialize #deserialize)
 }
 
-fn enum_item(index: &Index<'_>, info: &TypeInfo<'_>, any: &AnyInfo) -> TokenStream {
+fn enum_item(
+    index: &Index<'_>,
+    info: &TypeInfo<'_>,
+    any: &AnyInfo,
+    cfgs: &[TokenStream],
+) -> TokenStream {
     let name = ident(&any.name);
     let doc = format!(
         " A `{}` or a value of a type derived from it, chosen by its `@odata.type`. \
@@ -26,11 +39,11 @@ fn enum_item(index: &Index<'_>, info: &TypeInfo<'_>, any: &AnyInfo) -> TokenStre
          keeps its `@odata.type` and all of its properties.",
         info.qualified, info.name,
     );
-    let variants = any.variants.iter().map(|variant| {
+    let variants = any.variants.iter().zip(cfgs).map(|(variant, cfg)| {
         let name = ident(&variant.name);
         let path = index.struct_path(&variant.qualified);
         let doc = format!(" `{}`.", variant.qualified);
-        quote!(#[doc = #doc] #name(#path),)
+        quote!(#cfg #[doc = #doc] #name(#path),)
     });
     quote! {
         #[doc = #doc]
@@ -46,11 +59,11 @@ fn enum_item(index: &Index<'_>, info: &TypeInfo<'_>, any: &AnyInfo) -> TokenStre
 }
 
 /// Writes the inner value: it carries its own `@odata.type`, if any.
-fn serialize_impl(any: &AnyInfo) -> TokenStream {
+fn serialize_impl(any: &AnyInfo, cfgs: &[TokenStream]) -> TokenStream {
     let name = ident(&any.name);
-    let arms = any.variants.iter().map(|variant| {
+    let arms = any.variants.iter().zip(cfgs).map(|(variant, cfg)| {
         let variant = ident(&variant.name);
-        quote!(Self::#variant(value) => ::serde::Serialize::serialize(value, serializer),)
+        quote!(#cfg Self::#variant(value) => ::serde::Serialize::serialize(value, serializer),)
     });
     quote! {
         impl ::serde::Serialize for #name {
@@ -68,7 +81,7 @@ fn serialize_impl(any: &AnyInfo) -> TokenStream {
 
 /// Reads the JSON, then the variant its `@odata.type` names (compared case-
 /// insensitively, see `runtime::tagged`); the base type for anything else.
-fn deserialize_impl(any: &AnyInfo) -> TokenStream {
+fn deserialize_impl(any: &AnyInfo, cfgs: &[TokenStream]) -> TokenStream {
     let Some((base, derived)) = any.variants.split_first() else {
         return TokenStream::new(); // unreachable: the base type is always the first variant
     };
@@ -77,11 +90,11 @@ fn deserialize_impl(any: &AnyInfo) -> TokenStream {
     // the first one (by name) gets it, and the base type's own name needs none.
     let mut seen = BTreeSet::from([base.qualified.to_ascii_lowercase()]);
     let base = ident(&base.name);
-    let arms = derived.iter().filter(|v| seen.insert(v.qualified.to_ascii_lowercase())).map(|variant| {
+    let arms = derived.iter().zip(cfgs.iter().skip(1)).filter(|(v, _)| seen.insert(v.qualified.to_ascii_lowercase())).map(|(variant, cfg)| {
         let tag = variant.qualified.to_ascii_lowercase();
         let variant = ident(&variant.name);
         quote! {
-            ::core::option::Option::Some(#tag) => crate::runtime::variant(value).map(Self::#variant),
+            #cfg ::core::option::Option::Some(#tag) => crate::runtime::variant(value).map(Self::#variant),
         }
     });
     quote! {

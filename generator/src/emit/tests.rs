@@ -586,8 +586,14 @@ fn lib_declares_modules_and_reexports_the_runtime() {
     );
     let graph = file(&output, "src/graph/mod.rs");
     assert!(
-        graph.contains("mod user;\npub use self::user::User;"),
+        graph.contains(
+            "#[cfg(feature = \"test\")]\n#[rustfmt::skip]\nmod user;\n#[cfg(feature = \"test\")]\npub use self::user::User;"
+        ),
         "{graph}"
+    );
+    assert!(
+        cargo.contains("[features]\ndefault = [\"full\"]\nfull = [\"test\"]\n\"test\" = []\n"),
+        "{cargo}"
     );
     assert!(
         graph.contains("pub use self::directory_object::{DirectoryObject, AnyDirectoryObject2};"),
@@ -893,7 +899,7 @@ fn request_functions() {
     assert!(
         has(
             requests,
-            "mod user_get;\npub use self::user_get::{user_get, user_get_me};"
+            "#[cfg(feature = \"test\")] #[rustfmt::skip] mod user_get; #[cfg(feature = \"test\")] pub use self::user_get::{user_get, user_get_me};"
         ),
         "{requests}"
     );

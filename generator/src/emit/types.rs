@@ -39,8 +39,18 @@ pub(crate) fn struct_item(index: &Index<'_>, info: &TypeInfo<'_>) -> TokenStream
     let doc = docs::attrs(info.def.description.as_deref().unwrap_or_default());
     let name = ident(&info.name);
     let fields = fields(index, info);
-    let definitions = fields.iter().map(|field| field_tokens(index, info, field));
-    let object = object_impl(&name, &fields);
+    let own = index.feature_of(&info.qualified).unwrap_or_default();
+    // A field whose type belongs to another workload exists only with that
+    // workload's feature; without it, its JSON stays in the additional properties.
+    let cfgs: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| index.cfg_for_use(&own, &f.prop.ty))
+        .collect();
+    let definitions = fields.iter().zip(&cfgs).map(|(field, cfg)| {
+        let tokens = field_tokens(index, info, field);
+        quote!(#cfg #tokens)
+    });
+    let object = object_impl(&name, &fields, &cfgs);
     let odata_type = ident(ODATA_TYPE_FIELD);
     let additional = ident(ADDITIONAL_FIELD);
     quote! {
@@ -60,7 +70,7 @@ pub(crate) fn struct_item(index: &Index<'_>, info: &TypeInfo<'_>) -> TokenStream
 
 /// `Object` (per-field reading and writing) plus one-line serde impls on top of it:
 /// far less code for the compiler than a serde derive with flatten.
-fn object_impl(name: &Ident, fields: &[Field<'_>]) -> TokenStream {
+fn object_impl(name: &Ident, fields: &[Field<'_>], cfgs: &[TokenStream]) -> TokenStream {
     let names: Vec<Ident> = fields.iter().map(|f| ident(&f.name)).collect();
     let json: Vec<&str> = fields.iter().map(|f| f.prop.name.as_str()).collect();
     let odata_type = ident(ODATA_TYPE_FIELD);
@@ -70,13 +80,13 @@ fn object_impl(name: &Ident, fields: &[Field<'_>]) -> TokenStream {
             fn read(reader: &mut crate::runtime::ObjectReader) -> Self {
                 Self {
                     #odata_type: reader.odata_type(),
-                    #(#names: reader.field(#json),)*
+                    #(#cfgs #names: reader.field(#json),)*
                     #additional: reader.rest(),
                 }
             }
             fn write(&self, writer: &mut crate::runtime::ObjectWriter) {
                 writer.odata_type(&self.#odata_type);
-                #(writer.field(#json, &self.#names);)*
+                #(#cfgs writer.field(#json, &self.#names);)*
                 writer.rest(&self.#additional);
             }
         }

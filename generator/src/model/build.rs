@@ -358,18 +358,44 @@ impl Builder {
     /// A string property whose description lists its possible values gets an enum of
     /// its own, named after its type and itself (`printerStatus` + `state`); the
     /// enum keeps any other string, so nothing the service sends is refused.
-    fn values_enum(&mut self, row: &Row, ns: &str, file: &str, workload: &str, owner: &str) -> String {
+    fn values_enum(
+        &mut self,
+        row: &Row,
+        ns: &str,
+        file: &str,
+        workload: &str,
+        owner: &str,
+    ) -> String {
         let mut cs = row.name.chars();
-        let prop: String = cs.next().map(|c| c.to_ascii_uppercase()).into_iter().chain(cs).collect();
+        let prop: String = cs
+            .next()
+            .map(|c| c.to_ascii_uppercase())
+            .into_iter()
+            .chain(cs)
+            .collect();
         let base = format!("{owner}{prop}");
         let mut name = base.clone();
         let mut n = 2;
         while self.index.get(&format!("{ns}.{name}")).is_some() {
-            name = format!("{base}Values{}", if n == 2 { String::new() } else { n.to_string() });
+            name = format!(
+                "{base}Values{}",
+                if n == 2 { String::new() } else { n.to_string() }
+            );
             n += 1;
         }
-        let members = row.allowed.iter().map(|a| EnumMember { name: a.clone(), value: None, description: None }).collect();
-        let source = Source { file: file.into(), line: row.line };
+        let members = row
+            .allowed
+            .iter()
+            .map(|a| EnumMember {
+                name: a.clone(),
+                value: None,
+                description: None,
+            })
+            .collect();
+        let source = Source {
+            file: file.into(),
+            line: row.line,
+        };
         let description = Some(format!("Values of `{owner}.{}`.", row.name));
         self.declare_enum(&name, ns, members, description, source, workload);
         format!("{ns}.{name}")

@@ -295,7 +295,13 @@ fn describe_undocumented(b: &mut Builder, page: &Page, qualified: &str, ns: &str
     }
 }
 
-fn body_properties(b: &mut Builder, page: &Page, ns: &str, wl: &str, owner: &str) -> Vec<super::Property> {
+fn body_properties(
+    b: &mut Builder,
+    page: &Page,
+    ns: &str,
+    wl: &str,
+    owner: &str,
+) -> Vec<super::Property> {
     let mut props: Vec<super::Property> = Vec::new();
     for row in &page.body_rows {
         if props.iter().any(|p| p.name == row.name) {

@@ -235,12 +235,19 @@ fn page_kind(doc_type: Option<&str>, page: &Page, sink: &mut Sink) -> PageKind {
     let h1 = h1.trim_end_matches("(deprecated)").trim_end();
     let says_resource = h1.ends_with("resource type") || h1.ends_with("complex type");
     let says_enum = h1.ends_with("enum type");
-    if declared.as_deref() == Some("resourcepagetype") && says_enum && !page.enum_tables.is_empty() {
+    if declared.as_deref() == Some("resourcepagetype") && says_enum && !page.enum_tables.is_empty()
+    {
         sink.warn(1, "doc-type-mismatch", "doc_type says resourcePageType but the page describes an enum type; read as an enum page");
         return PageKind::Enum;
     }
-    let describes_nothing = page.properties.is_empty() && page.relationships.is_empty() && !page.blocks.iter().any(|b| b.role == BlockRole::Resource);
-    if declared.as_deref() == Some("resourcepagetype") && describes_nothing && !says_resource && page.templates.is_empty() {
+    let describes_nothing = page.properties.is_empty()
+        && page.relationships.is_empty()
+        && !page.blocks.iter().any(|b| b.role == BlockRole::Resource);
+    if declared.as_deref() == Some("resourcepagetype")
+        && describes_nothing
+        && !says_resource
+        && page.templates.is_empty()
+    {
         sink.push(1, crate::diag::Severity::Note, "doc-type-mismatch", "doc_type says resourcePageType but the page describes no type; read as a conceptual page");
         return PageKind::Conceptual;
     }

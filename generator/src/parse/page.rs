@@ -190,7 +190,9 @@ impl<'a> Reader<'a> {
             _ => BlockRole::Other,
         };
         let template_block = self.section == Section::Http
-            || (self.section != Section::Examples && role == BlockRole::Other && is_template_block(text));
+            || (self.section != Section::Examples
+                && role == BlockRole::Other
+                && is_template_block(text));
         if template_block {
             let templates = http::templates(text, line + 1, self.sink);
             self.page.templates.extend(templates);
@@ -265,7 +267,11 @@ fn enum_heading(text: &str) -> Option<String> {
 /// A block outside the examples holding only `METHOD /path` lines is a request
 /// template even without an "HTTP request" heading above it.
 fn is_template_block(text: &str) -> bool {
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty()).peekable();
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .peekable();
     lines.peek().is_some() && lines.all(|l| http::is_template_line(l))
 }
 
