@@ -23,9 +23,15 @@ pub(crate) fn lines_attrs(lines: &[String]) -> TokenStream {
     quote!(#(#lines)*)
 }
 
+/// Unicode controls that change the direction text is shown in: rustc refuses them
+/// in comments and literals (they can make code read differently than it runs).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Splits page text into doc lines that are safe for rustdoc and rustc:
 ///
-/// * control characters are dropped (a bare carriage return in a doc comment is a
+/// * control characters and bidirectional controls are dropped (a bare carriage return in a doc comment is a
 ///   compile error once prettyplease prints the attribute as `///`), tabs become spaces;
 /// * outside fenced code blocks, indentation (after any `>` quote markers) is
 ///   removed, except on list items where it is capped at 3 spaces: that keeps
@@ -44,7 +50,7 @@ pub(crate) fn lines(text: &str) -> Vec<String> {
             .chars()
             .filter_map(|c| match c {
                 '\t' => Some(' '),
-                c if c.is_control() => None,
+                c if c.is_control() || is_bidi_control(c) => None,
                 c => Some(c),
             })
             .collect();
@@ -158,6 +164,14 @@ pub(crate) fn table_cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drops_bidirectional_controls() {
+        assert_eq!(lines("a\u{202C}b\u{2066}c"), ["abc"]);
+        // In string literals (JSON names) they are escaped, so rustc accepts them.
+        let lit = proc_macro2::Literal::string("x\u{202E}y").to_string();
+        assert!(!lit.contains('\u{202E}'), "{lit}");
+    }
 
     #[test]
     fn reshapes_page_text() {
