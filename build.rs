@@ -7,7 +7,7 @@
 
 use docbind::emit::EmitOptions;
 use docbind::output::WriteOptions;
-use docbind::Severity;
+use docbind::{GenerateOptions, Severity};
 use std::path::{Path, PathBuf};
 
 fn main() {
@@ -58,13 +58,13 @@ fn emit_all(run: &docbind::Run, out_dir: &Path) -> Result<(), String> {
     let single_path = out_dir.join("docbind_bindings.rs");
     std::fs::write(&single_path, single).map_err(|e| format!("{}: {e}", single_path.display()))?;
 
-    let output = docbind::emit::emit(&run.model, &opts).map_err(|e| e.to_string())?;
-    docbind::output::write(
-        &out_dir.join("crate"),
-        &output,
-        &WriteOptions { force: true },
-    )
-    .map_err(|e| e.to_string())?;
+    // Like `docbind generate`: skipped when the crate of the same fingerprint is there.
+    let gen = GenerateOptions {
+        emit: opts,
+        write: WriteOptions { force: true },
+    };
+    docbind::generate::write_model(&run.model, &out_dir.join("crate"), &gen)
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 

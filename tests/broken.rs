@@ -84,6 +84,11 @@ fn valid_parts_of_broken_input_still_generate_a_crate_that_compiles() {
     cargo(&dir.join("crate"), &["build", "--quiet"]);
 }
 
+fn diagnostics(run: &docbind::Run) -> String {
+    let lines: Vec<String> = run.diagnostics.iter().map(ToString::to_string).collect();
+    lines.join("\n")
+}
+
 fn one_page(name: &str, bytes: Vec<u8>) -> docbind::Run {
     docbind::run(&[SourceFile {
         name: name.into(),
@@ -96,6 +101,7 @@ fn invalid_utf8_and_nul_bytes_are_reported_not_fatal() {
     let mut bytes = b"---\ntitle: x\ndoc_type: resourcePageType\n---\n# thing resource type\n\n## Properties\n|Property|Type|Description|\n|:--|:--|:--|\n|a|String|ok \xff\xfe|\n|b\0|Int32|nul|\n".to_vec();
     bytes.extend_from_slice(b"\n");
     let run = one_page("bytes.md", bytes);
+    insta::assert_snapshot!("broken_generated_bytes", diagnostics(&run));
     let codes: Vec<&str> = run.diagnostics.iter().map(|d| d.code).collect();
     assert!(codes.contains(&"invalid-utf8"), "{codes:?}");
     assert!(codes.contains(&"nul-byte"), "{codes:?}");
@@ -119,5 +125,6 @@ fn huge_and_deeply_nested_pages_do_not_overflow() {
         page.push_str("|a|b|\n|--|--|\n|x|y|\n\nSome prose with `code` and [a link](x.md).\n\n");
     }
     let run = one_page("big.md", page.into_bytes());
+    insta::assert_snapshot!("broken_generated_big_and_deep", diagnostics(&run));
     assert_eq!(run.model.operations.len(), 1);
 }

@@ -54,6 +54,9 @@ fn check_version(version: &str, input: &Path) -> Result<(), String> {
     let work = scratch(&format!("corpus-{version}"));
     write_crate(&output, &work.join("crate"));
     cargo(&work.join("crate"), &["build", "--quiet"]);
+    if version == "v1.0" {
+        single_features(&work.join("crate"), &output)?;
+    }
     let checked = conformance(&run.model, &crate_name, &work);
     let deserialized = checked.iter().filter(|c| c.deserialized).count();
     let lossless = checked.iter().filter(|c| c.lossless).count();
@@ -87,6 +90,31 @@ fn check_version(version: &str, input: &Path) -> Result<(), String> {
             s.examples - lossless,
             failures.join("\n")
         ));
+    }
+    Ok(())
+}
+
+/// A sample of workloads, each built alone: every item carries the cfg its
+/// dependencies need, so any single feature compiles.
+fn single_features(dir: &Path, output: &docbind::emit::Output) -> Result<(), String> {
+    let manifest = output
+        .files
+        .get("Cargo.toml")
+        .ok_or("no Cargo.toml emitted")?;
+    for feature in ["users", "outlook", "files"] {
+        if !manifest.contains(&format!("\"{feature}\" = []")) {
+            return Err(format!("the crate has no feature `{feature}`"));
+        }
+        cargo(
+            dir,
+            &[
+                "build",
+                "--quiet",
+                "--no-default-features",
+                "--features",
+                feature,
+            ],
+        );
     }
     Ok(())
 }

@@ -5,20 +5,26 @@
 //! [`source::read_inputs`] (files) → [`parse::parse_page`] (page facts with source lines)
 //! → [`model::build::build_model`] (one linked [`model::Model`]) → [`emit::emit`]
 //! (files of a crate) → [`output::write`] (atomic, on disk).
-//! [`run`] chains the first three for callers such as the CLI and build scripts.
+//! [`run`] chains the first three; [`generate()`] chains them all, skipping emit when
+//! the output of the same model and options is already in place, for callers such as
+//! the CLI and build scripts.
 
 pub mod conformance;
 pub mod diag;
 pub mod emit;
+pub mod generate;
 pub mod model;
 pub mod output;
 pub mod parse;
 pub mod source;
+pub mod stable_hash;
 pub mod summary;
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 pub use diag::{Diagnostic, Severity};
+pub use generate::{generate, GenerateOptions, Report};
 pub use model::Model;
 pub use summary::Summary;
 
@@ -56,11 +62,27 @@ pub struct Run {
     pub summary: Summary,
 }
 
+/// How long the phases of [`run_timed`] took (wall clock).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunTimings {
+    /// Parsing every page (in parallel).
+    pub parse: Duration,
+    /// Building the model from the pages, checking the examples, the summary.
+    pub model: Duration,
+}
+
 /// Parses and models the given input files (in any order: the result is the same).
 pub fn run(files: &[source::SourceFile]) -> Run {
+    run_timed(files).0
+}
+
+/// [`run`], timing its phases.
+pub fn run_timed(files: &[source::SourceFile]) -> (Run, RunTimings) {
     use rayon::prelude::*;
+    let start = Instant::now();
     let parsed: Vec<(parse::Page, Vec<Diagnostic>)> =
         files.par_iter().map(parse::parse_file).collect();
+    let parse = start.elapsed();
     let mut diagnostics = Vec::new();
     let mut pages = Vec::with_capacity(parsed.len());
     for (page, diags) in parsed {
@@ -75,11 +97,16 @@ pub fn run(files: &[source::SourceFile]) -> Run {
     diagnostics.dedup();
     let mut summary = Summary::new(&pages, &model, &diagnostics);
     summary.strict_examples = strict;
-    Run {
+    let run = Run {
         model,
         diagnostics,
         summary,
-    }
+    };
+    let timings = RunTimings {
+        parse,
+        model: start.elapsed() - parse,
+    };
+    (run, timings)
 }
 
 /// Reads the input folders and runs the pipeline up to the model.

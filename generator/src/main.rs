@@ -3,7 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use docbind::emit::{EmitOptions, Output};
 use docbind::output::{self, WriteOptions};
-use docbind::{diag, Error, Run, Severity};
+use docbind::{diag, Error, GenerateOptions, Run, Severity};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -86,23 +86,28 @@ fn main() -> ExitCode {
 }
 
 fn generate(args: &GenerateArgs) -> Result<ExitCode, Error> {
-    let run = docbind::run_dirs(&args.check.input.inputs)?;
-    print_errors(&run);
+    let opts = GenerateOptions {
+        emit: emit_options(&args.check),
+        write: WriteOptions { force: args.force },
+    };
+    let report = docbind::generate(&args.check.input.inputs, &args.check.out, &opts)?;
+    let run = &report.run;
+    print_errors(run);
     say(&run.summary.to_string())?;
-    let output = emit(&run, &args.check)?;
-    let report = output::write(
-        &args.check.out,
-        &output,
-        &WriteOptions { force: args.force },
-    )?;
+    let w = &report.write;
     say(&format!(
-        "{}: {} written, {} unchanged, {} removed",
+        "{}: {} written, {} unchanged, {} removed{}",
         args.check.out.display(),
-        report.written.len(),
-        report.unchanged,
-        report.removed.len()
+        w.written.len(),
+        w.unchanged,
+        w.removed.len(),
+        if report.emitted {
+            ""
+        } else {
+            " (up to date: same fingerprint, nothing emitted)"
+        }
     ))?;
-    Ok(exit_for(&run))
+    Ok(exit_for(run))
 }
 
 fn check(args: &CheckArgs) -> Result<ExitCode, Error> {
@@ -158,13 +163,17 @@ fn lint(args: &InputArgs) -> Result<ExitCode, Error> {
     Ok(exit_for(&run))
 }
 
-/// Emits the crate with the options `generate` uses for these arguments.
-fn emit(run: &Run, args: &CheckArgs) -> Result<Output, Error> {
-    let opts = EmitOptions {
+/// The emit options `generate` uses for these arguments.
+fn emit_options(args: &CheckArgs) -> EmitOptions {
+    EmitOptions {
         crate_name: args.crate_name.clone(),
         command: command_line(args),
-    };
-    docbind::emit::emit(&run.model, &opts)
+    }
+}
+
+/// Emits the crate with the options `generate` uses for these arguments.
+fn emit(run: &Run, args: &CheckArgs) -> Result<Output, Error> {
+    docbind::emit::emit(&run.model, &emit_options(args))
 }
 
 /// The command that regenerates --out: the default one plus every non-default flag,

@@ -10,16 +10,27 @@
 //! * records the files it wrote in a manifest, [`MANIFEST`], written last; files
 //!   listed in the previous manifest that are no longer produced are removed, with
 //!   the directories they leave empty;
+//! * with [`write_fingerprinted`], also records in the manifest a fingerprint of what
+//!   made the output (a comment line, `# fingerprint: KEY-SIZES`, which docbind
+//!   versions that know nothing of it skip), so that [`is_current`] can tell from the
+//!   manifest and a `stat` of each file that regenerating the same thing is a no-op;
 //! * refuses a non-empty directory that has no manifest (it was not written by
 //!   docbind) unless [`WriteOptions::force`] is set;
 //! * never writes or deletes outside the output directory: output paths that are
 //!   absolute or contain `.`/`..` components are refused, as is writing through a
 //!   symbolic link, and manifest entries that would escape are ignored.
 //!
-//! [`check`] tells, without touching anything, which paths [`write`] would change.
+//! [`check`] tells, without touching anything, which paths [`write`] would change
+//! (comparing bytes; the fingerprint line of the manifest is not compared).
+//!
+//! Files are not flushed to the disk (no fsync: it made writing a large crate many
+//! times slower than making it). A crash of the machine can lose the last
+//! regeneration; [`check`] tells whether to run it again.
 
 use crate::emit::Output;
+use crate::stable_hash::StableHasher;
 use crate::Error;
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::{self, Write as _};
@@ -59,28 +70,63 @@ pub struct WriteReport {
 /// output path that is absolute, contains `.` or `..`, is the manifest's name, or would
 /// be written through a symbolic link; [`Error::Io`] for file system failures.
 pub fn write(out: &Path, output: &Output, opts: &WriteOptions) -> Result<WriteReport, Error> {
+    write_inner(out, output, opts, None)
+}
+
+/// [`write`], and records `fingerprint` in the manifest: a caller's stable hash of
+/// everything that decided `output` (docbind's [`crate::generate`] hashes the model, the
+/// emit options and the emitter). [`is_current`] later tells, from the manifest and a
+/// `stat` of each listed file, whether the output of the same fingerprint is still in
+/// place, so that regenerating the same thing can skip emitting it.
+///
+/// The fingerprint is written only once every file is in place: an interrupted or
+/// failed run leaves a manifest without one.
+pub fn write_fingerprinted(
+    out: &Path,
+    output: &Output,
+    opts: &WriteOptions,
+    fingerprint: u64,
+) -> Result<WriteReport, Error> {
+    write_inner(out, output, opts, Some(fingerprint))
+}
+
+fn write_inner(
+    out: &Path,
+    output: &Output,
+    opts: &WriteOptions,
+    fingerprint: Option<u64>,
+) -> Result<WriteReport, Error> {
     validate_output(output)?;
     let old = read_manifest_guarded(out, opts.force)?;
 
-    let mut plan = Vec::new();
-    let mut unchanged = 0;
-    for (rel, contents) in &output.files {
-        if !inside(out, rel)? {
+    let mut inside_dirs = InsideDirs::default();
+    for rel in output.files.keys() {
+        if !inside_dirs.check(out, rel)? {
             return Err(Error::Refused(format!(
                 "refusing to write {rel}: a directory on its way inside {} is a symbolic link",
                 out.display()
             )));
         }
+    }
+    // Compared in parallel; errors are reported in file order.
+    let states: Vec<Result<Compared, Error>> = output
+        .files
+        .par_iter()
+        .map(|(rel, contents)| compare(&out.join(rel), contents.as_bytes()))
+        .collect();
+    let mut plan = Vec::new();
+    let mut unchanged = 0;
+    for ((rel, contents), state) in output.files.iter().zip(states) {
         let target = out.join(rel);
-        match existing(&target)? {
-            Existing::File(bytes) if bytes == contents.as_bytes() => unchanged += 1,
-            Existing::Dir => {
+        match state? {
+            Compared::Same => unchanged += 1,
+            Compared::Dir => {
                 return Err(Error::Refused(format!(
                     "refusing to write {}: it is a directory",
                     target.display()
                 )))
             }
-            _ => plan.push((rel.as_str(), target, contents.as_bytes())),
+            Compared::Differs => plan.push((rel.as_str(), target, contents.as_bytes())),
         }
     }
 
@@ -93,11 +139,20 @@ pub fn write(out: &Path, output: &Output, opts: &WriteOptions) -> Result<WriteRe
 
     // Before anything is replaced, make sure the manifest on disk names every file
     // this run may leave behind, so that an interrupted run can still be cleaned up.
+    // An old fingerprint goes too, before anything changes: it vouches for the old files.
     let produced: BTreeSet<&str> = output.files.keys().map(String::as_str).collect();
-    let old_set: BTreeSet<&str> = old.iter().flatten().map(String::as_str).collect();
-    if !produced.is_subset(&old_set) {
+    let old_set: BTreeSet<&str> = old
+        .iter()
+        .flat_map(|m| &m.entries)
+        .map(String::as_str)
+        .collect();
+    let removing = old_set.iter().any(|rel| !produced.contains(rel));
+    let old_fingerprint = old.as_ref().is_some_and(|m| m.fingerprint.is_some());
+    if !produced.is_subset(&old_set) || (old_fingerprint && (!staged.temps.is_empty() || removing))
+    {
         let union: BTreeSet<&str> = produced.union(&old_set).copied().collect();
-        if let Err(e) = replace_file(&out.join(MANIFEST), render_manifest(union).as_bytes()) {
+        let text = render_manifest(union, None);
+        if let Err(e) = replace_file(&out.join(MANIFEST), text.as_bytes()) {
             staged.roll_back();
             return Err(e);
         }
@@ -119,7 +174,7 @@ pub fn write(out: &Path, output: &Output, opts: &WriteOptions) -> Result<WriteRe
 
     // Files docbind wrote before and no longer produces.
     let mut removed = Vec::new();
-    for rel in old.iter().flatten() {
+    for rel in old.iter().flat_map(|m| &m.entries) {
         if produced.contains(rel.as_str()) || !inside(out, rel)? {
             continue;
         }
@@ -135,7 +190,16 @@ pub fn write(out: &Path, output: &Output, opts: &WriteOptions) -> Result<WriteRe
     }
 
     // The manifest last.
-    let manifest = render_manifest(produced);
+    let stamp = fingerprint.map(|f| Stamp {
+        key: f,
+        sizes: sizes_hash(
+            output
+                .files
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.len() as u64)),
+        ),
+    });
+    let manifest = render_manifest(produced, stamp);
     let manifest_path = out.join(MANIFEST);
     if !matches!(existing(&manifest_path)?, Existing::File(b) if b == manifest.as_bytes()) {
         replace_file(&manifest_path, manifest.as_bytes())?;
@@ -157,28 +221,39 @@ pub fn write(out: &Path, output: &Output, opts: &WriteOptions) -> Result<WriteRe
 pub fn check(out: &Path, output: &Output) -> Result<Vec<String>, Error> {
     validate_output(output)?;
     let old = read_manifest(out)?;
-    let mut stale = BTreeSet::new();
-    for (rel, contents) in &output.files {
-        if !inside(out, rel)? {
+    let mut inside_dirs = InsideDirs::default();
+    for rel in output.files.keys() {
+        if !inside_dirs.check(out, rel)? {
             return Err(Error::Refused(format!(
                 "refusing to check {rel}: a directory on its way inside {} is a symbolic link",
                 out.display()
             )));
         }
-        match existing(&out.join(rel))? {
-            Existing::File(bytes) if bytes == contents.as_bytes() => {}
-            _ => {
-                stale.insert(rel.clone());
-            }
+    }
+    let states: Vec<Result<Compared, Error>> = output
+        .files
+        .par_iter()
+        .map(|(rel, contents)| compare(&out.join(rel), contents.as_bytes()))
+        .collect();
+    let mut stale = BTreeSet::new();
+    for (rel, state) in output.files.keys().zip(states) {
+        if !matches!(state?, Compared::Same) {
+            stale.insert(rel.clone());
         }
     }
-    for rel in old.iter().flatten() {
+    for rel in old.iter().flat_map(|m| &m.entries) {
         if !output.files.contains_key(rel) {
             stale.insert(rel.clone());
         }
     }
-    let manifest = render_manifest(output.files.keys().map(String::as_str));
-    if !matches!(existing(&out.join(MANIFEST))?, Existing::File(b) if b == manifest.as_bytes()) {
+    // The manifest is compared as text, all but its fingerprint line (a cache key of
+    // `generate`, which `check` has no part in).
+    let manifest = render_manifest(output.files.keys().map(String::as_str), None);
+    let fresh = match existing(&out.join(MANIFEST))? {
+        Existing::File(bytes) => without_fingerprint(&String::from_utf8_lossy(&bytes)) == manifest,
+        _ => false,
+    };
+    if !fresh {
         stale.insert(MANIFEST.to_string());
     }
     Ok(stale.into_iter().collect())
@@ -256,6 +331,54 @@ fn inside(out: &Path, rel: &str) -> Result<bool, Error> {
     Ok(true)
 }
 
+/// Remembers which directories [`inside`] has already vouched for, so that each is
+/// looked at once however many files it holds.
+#[derive(Default)]
+struct InsideDirs {
+    known: std::collections::BTreeMap<String, bool>,
+}
+
+impl InsideDirs {
+    /// [`inside`] for `rel`, from what is known of its directory when possible.
+    fn check(&mut self, out: &Path, rel: &str) -> Result<bool, Error> {
+        let Some((dir, _)) = rel.rsplit_once('/') else {
+            return Ok(true); // directly in `out`
+        };
+        if let Some(&ok) = self.known.get(dir) {
+            return Ok(ok);
+        }
+        let ok = inside(out, rel)?;
+        self.known.insert(dir.to_string(), ok);
+        Ok(ok)
+    }
+}
+
+/// How a file on disk compares with the contents it should have.
+enum Compared {
+    Same,
+    /// Missing, different, or a symbolic link (never read through, always replaced).
+    Differs,
+    Dir,
+}
+
+/// Compares the file at `path` with `contents`, reading it only when the sizes agree.
+fn compare(path: &Path, contents: &[u8]) -> Result<Compared, Error> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Ok(Compared::Differs),
+        Ok(m) if m.is_dir() => Ok(Compared::Dir),
+        Ok(m) if m.len() != contents.len() as u64 => Ok(Compared::Differs),
+        Ok(_) => match fs::read(path) {
+            Ok(bytes) if bytes == contents => Ok(Compared::Same),
+            Ok(_) => Ok(Compared::Differs),
+            Err(e) => Err(Error::io(path, e)),
+        },
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Compared::Differs),
+        // A file stands where a parent directory should be: nothing can be there.
+        Err(_) if path.parent().is_some_and(|p| p.is_file()) => Ok(Compared::Differs),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
 enum Existing {
     Missing,
     File(Vec<u8>),
@@ -278,9 +401,106 @@ fn existing(path: &Path) -> Result<Existing, Error> {
     }
 }
 
-/// The entries of `out`'s manifest (`None`: no manifest). Entries that are not safe
-/// relative paths are dropped: they are never followed.
-fn read_manifest(out: &Path) -> Result<Option<Vec<String>>, Error> {
+/// What a manifest says.
+struct Manifest {
+    /// Entries that are safe relative paths, in file order (others are dropped: they
+    /// are never followed).
+    entries: Vec<String>,
+    fingerprint: Option<Stamp>,
+}
+
+/// The fingerprint line of a manifest: the caller's key, and a hash of every listed
+/// path with its size (so that a missing, added or resized file is noticed by a `stat`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    key: u64,
+    sizes: u64,
+}
+
+const FINGERPRINT_PREFIX: &str = "# fingerprint: ";
+
+impl Stamp {
+    fn line(self) -> String {
+        format!(
+            "{FINGERPRINT_PREFIX}{:016x}-{:016x}\n",
+            self.key, self.sizes
+        )
+    }
+
+    fn parse(line: &str) -> Option<Stamp> {
+        let (key, sizes) = line
+            .strip_prefix(FINGERPRINT_PREFIX)?
+            .trim()
+            .split_once('-')?;
+        Some(Stamp {
+            key: u64::from_str_radix(key, 16).ok()?,
+            sizes: u64::from_str_radix(sizes, 16).ok()?,
+        })
+    }
+}
+
+/// The hash of a list of (path, size), in the given order.
+fn sizes_hash<'a>(files: impl Iterator<Item = (&'a str, u64)>) -> u64 {
+    let mut h = StableHasher::new();
+    for (rel, size) in files {
+        h.write_str(rel);
+        h.write_u64(size);
+    }
+    h.finish()
+}
+
+/// A manifest's text without its fingerprint line.
+fn without_fingerprint(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if !line.starts_with(FINGERPRINT_PREFIX) {
+            kept.push_str(line);
+        }
+    }
+    kept
+}
+
+/// When the manifest of `out` carries `fingerprint` and every file it lists is still
+/// a regular file of the size it had when written, the number of those files: the
+/// output of a [`write_fingerprinted`] with this fingerprint is in place, and writing
+/// it again would change nothing (unless a file was edited keeping its size, which
+/// [`check`] catches: it compares bytes). `None` in every other case, errors included.
+/// Reads only the manifest; `stat`s the listed files, in parallel.
+pub fn is_current(out: &Path, fingerprint: u64) -> Option<usize> {
+    let manifest = read_manifest(out).ok()??;
+    let stamp = manifest.fingerprint?;
+    if stamp.key != fingerprint {
+        return None;
+    }
+    // No directory on the way may be a symbolic link (as `write` requires).
+    let mut dirs = BTreeSet::new();
+    for rel in &manifest.entries {
+        if let Some((dir, _)) = rel.rsplit_once('/') {
+            dirs.insert(dir);
+        }
+    }
+    let dirs_ok = dirs.iter().all(|d| {
+        fs::symlink_metadata(out.join(d)).is_ok_and(|m| m.is_dir())
+            && inside(out, &format!("{d}/x")).unwrap_or(false)
+    });
+    if !dirs_ok {
+        return None;
+    }
+    let sizes: Option<Vec<u64>> = manifest
+        .entries
+        .par_iter()
+        .map(|rel| {
+            let m = fs::symlink_metadata(out.join(rel)).ok()?;
+            m.is_file().then_some(m.len())
+        })
+        .collect();
+    let sizes = sizes?;
+    let listed = manifest.entries.iter().map(String::as_str);
+    (sizes_hash(listed.zip(sizes)) == stamp.sizes).then_some(manifest.entries.len())
+}
+
+/// What `out`'s manifest says (`None`: no manifest).
+fn read_manifest(out: &Path) -> Result<Option<Manifest>, Error> {
     let path = out.join(MANIFEST);
     let text = match existing(&path)? {
         Existing::File(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
@@ -292,18 +512,21 @@ fn read_manifest(out: &Path) -> Result<Option<Vec<String>>, Error> {
             )))
         }
     };
-    let entries = text
-        .lines()
-        .map(|l| l.trim_end_matches('\r'))
+    let lines = text.lines().map(|l| l.trim_end_matches('\r'));
+    let fingerprint = lines.clone().find_map(Stamp::parse);
+    let entries = lines
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .filter(|l| bad_path(l).is_none() && *l != MANIFEST)
         .map(str::to_string)
         .collect();
-    Ok(Some(entries))
+    Ok(Some(Manifest {
+        entries,
+        fingerprint,
+    }))
 }
 
 /// [`read_manifest`], after checking that `out` may be written at all.
-fn read_manifest_guarded(out: &Path, force: bool) -> Result<Option<Vec<String>>, Error> {
+fn read_manifest_guarded(out: &Path, force: bool) -> Result<Option<Manifest>, Error> {
     match fs::metadata(out) {
         Ok(m) if !m.is_dir() => {
             return Err(Error::Refused(format!(
@@ -330,9 +553,12 @@ fn read_manifest_guarded(out: &Path, force: bool) -> Result<Option<Vec<String>>,
     Ok(manifest)
 }
 
-fn render_manifest<'a>(paths: impl IntoIterator<Item = &'a str>) -> String {
+fn render_manifest<'a>(paths: impl IntoIterator<Item = &'a str>, stamp: Option<Stamp>) -> String {
     let sorted: BTreeSet<&str> = paths.into_iter().collect();
     let mut text = String::from(MANIFEST_HEADER);
+    if let Some(stamp) = stamp {
+        text.push_str(&stamp.line());
+    }
     for p in sorted {
         text.push_str(p);
         text.push('\n');
@@ -367,13 +593,33 @@ fn stage_all(
     staged: &mut Staged,
 ) -> Result<(), Error> {
     create_dirs(out, &mut staged.created_dirs)?;
-    for (rel, target, contents) in plan {
+    let mut dirs_done = BTreeSet::new();
+    for (_, target, _) in plan {
         let dir = target.parent().unwrap_or(out);
-        create_dirs(dir, &mut staged.created_dirs)?;
-        let temp = write_temp(target, contents)?;
-        staged.temps.push((rel.to_string(), temp, target.clone()));
+        if dirs_done.insert(dir) {
+            create_dirs(dir, &mut staged.created_dirs)?;
+        }
     }
-    Ok(())
+    // The files in parallel; every temporary file made is recorded, so that an error
+    // (the first in plan order is reported) rolls all of them back.
+    let pid = std::process::id();
+    let temps: Vec<Result<PathBuf, Error>> = plan
+        .par_iter()
+        .map(|(_, target, contents)| write_temp(target, contents, pid))
+        .collect();
+    let mut first_error = None;
+    for ((rel, target, _), temp) in plan.iter().zip(temps) {
+        match temp {
+            Ok(temp) => staged.temps.push((rel.to_string(), temp, target.clone())),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// Creates `dir` and its missing ancestors, recording each one created.
@@ -398,13 +644,12 @@ fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> Result<(), Error> {
 }
 
 /// Writes `contents` to a new temporary file beside `target` and returns its path.
-fn write_temp(target: &Path, contents: &[u8]) -> Result<PathBuf, Error> {
+fn write_temp(target: &Path, contents: &[u8], pid: u32) -> Result<PathBuf, Error> {
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let pid = std::process::id();
     for n in 0u32.. {
         let temp = dir.join(format!(".{name}.{pid}-{n}.docbind-tmp"));
         let mut file = match fs::OpenOptions::new()
@@ -416,7 +661,10 @@ fn write_temp(target: &Path, contents: &[u8]) -> Result<PathBuf, Error> {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(Error::io(&temp, e)),
         };
-        let done = file.write_all(contents).and_then(|()| file.sync_all());
+        // No fsync: it made writing a large crate take many times longer than making
+        // it (milliseconds per file), and generated files can be made again. Each file
+        // still appears whole (rename), and only after all of them are written.
+        let done = file.write_all(contents);
         if let Err(e) = done {
             drop(file);
             let _ = fs::remove_file(&temp);
@@ -432,7 +680,7 @@ fn write_temp(target: &Path, contents: &[u8]) -> Result<PathBuf, Error> {
 
 /// Replaces one file atomically (temporary file + rename).
 fn replace_file(target: &Path, contents: &[u8]) -> Result<(), Error> {
-    let temp = write_temp(target, contents)?;
+    let temp = write_temp(target, contents, std::process::id())?;
     fs::rename(&temp, target).map_err(|e| {
         let _ = fs::remove_file(&temp);
         Error::io(target, e)

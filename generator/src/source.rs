@@ -13,10 +13,12 @@ pub struct SourceFile {
     pub bytes: Vec<u8>,
 }
 
-/// Reads every `*.md` file below each input folder. Files are returned sorted by
-/// name so the rest of the pipeline never depends on directory listing order.
+/// Reads every `*.md` file below each input folder (in parallel). Files are returned
+/// sorted by name so the rest of the pipeline never depends on directory listing
+/// order; the error reported, if any, is that of the first file in that order.
 pub fn read_inputs(inputs: &[PathBuf]) -> Result<Vec<SourceFile>, Error> {
-    let mut files = Vec::new();
+    use rayon::prelude::*;
+    let mut found = Vec::new();
     for dir in inputs {
         let prefix = if inputs.len() > 1 {
             dir.file_name()
@@ -30,12 +32,18 @@ pub fn read_inputs(inputs: &[PathBuf]) -> Result<Vec<SourceFile>, Error> {
         for path in paths {
             let rel = path.strip_prefix(dir).unwrap_or(&path);
             let name = format!("{prefix}{}", slash_path(rel));
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            files.push(SourceFile { name, bytes });
+            found.push((name, path));
         }
     }
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(files)
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    let read: Vec<Result<SourceFile, Error>> = found
+        .into_par_iter()
+        .map(|(name, path)| {
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            Ok(SourceFile { name, bytes })
+        })
+        .collect();
+    read.into_iter().collect()
 }
 
 fn slash_path(p: &Path) -> String {

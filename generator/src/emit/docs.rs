@@ -9,6 +9,27 @@ pub(crate) fn attrs(text: &str) -> TokenStream {
     lines_attrs(&lines(text))
 }
 
+/// `#[doc = " line"]` for one line that the emitter writes around names from the
+/// pages (a JSON name, a namespace, a qualified name): see [`one_line`].
+pub(crate) fn line_attr(text: &str) -> TokenStream {
+    let text = format!(" {}", one_line(text));
+    quote!(#[doc = #text])
+}
+
+/// Text for one doc line: control and bidirectional characters dropped and tabs
+/// made spaces, as [`lines`] does, since a line break would end the line and a
+/// bare carriage return in a doc comment does not compile. Every doc attribute
+/// that holds text from the pages gets it through this function or [`lines`].
+pub(crate) fn one_line(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\t' => Some(' '),
+            c if c.is_control() || is_bidi_control(c) => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 /// `#[doc]` attributes for lines that are already doc-safe (see [`lines`]).
 pub(crate) fn lines_attrs(lines: &[String]) -> TokenStream {
     let lines = lines.iter().map(|line| {
@@ -25,7 +46,7 @@ pub(crate) fn lines_attrs(lines: &[String]) -> TokenStream {
 
 /// Unicode controls that change the direction text is shown in: rustc refuses them
 /// in comments and literals (they can make code read differently than it runs).
-fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
@@ -250,5 +271,68 @@ mod tests {
     #[test]
     fn table_cells_stay_in_their_cell() {
         assert_eq!(table_cell("a | b\nc"), "a \\| b c");
+    }
+
+    #[test]
+    fn one_line_keeps_names_on_their_line() {
+        assert_eq!(one_line("a\r%\nb\tc\u{202e}d\0"), "a%b cd");
+        let tokens = line_attr("JSON: `\r%`.");
+        assert_eq!(
+            tokens.to_string(),
+            quote!(#[doc = " JSON: `%`."]).to_string()
+        );
+    }
+
+    /// Found by the `emit_model` fuzz target: a carriage return in a namespace or a
+    /// property name reached a doc comment (`/// JSON: `\r%`.`), which does not
+    /// parse. Every emitted file must parse whatever the names hold.
+    #[test]
+    fn fuzz_control_characters_in_names_stay_out_of_doc_comments() {
+        use crate::model::{Model, Origin, Property, Source, TypeDef, TypeKind};
+        let ty = |namespace: &str, name: &str, base: Option<String>, prop: &str| TypeDef {
+            name: name.into(),
+            namespace: namespace.into(),
+            kind: TypeKind::Complex,
+            base,
+            is_abstract: false,
+            open: false,
+            origin: Origin::Resource,
+            derived: Vec::new(),
+            workload: "fuzz".into(),
+            description: None,
+            properties: vec![Property {
+                name: prop.into(),
+                ty: "Edm.String".into(),
+                collection: false,
+                navigation: false,
+                description: None,
+                source: Source::default(),
+            }],
+            source: Source::default(),
+        };
+        for ns in [
+            "microsoft.graph.\r",
+            "microsoft.graph.\u{202e}\n",
+            "microsoft.graph",
+        ] {
+            let base = ty(ns, "a\r", None, "\r%");
+            let derived = ty(ns, "b\n", Some(base.qualified()), "x\u{2066}\t");
+            let mut types = vec![base, derived];
+            types.sort_by_key(TypeDef::qualified);
+            let model = Model {
+                types,
+                ..Model::default()
+            };
+            let opts = crate::emit::EmitOptions::default();
+            let output = crate::emit::emit(&model, &opts).expect("emits");
+            for (path, text) in &output.files {
+                if path.ends_with(".rs") {
+                    syn::parse_file(text).unwrap_or_else(|e| panic!("{ns:?} {path}: {e}"));
+                    assert!(!text.contains(['\r', '\u{202e}', '\u{2066}']), "{path}");
+                }
+            }
+            let single = crate::emit::emit_single_file(&model, &opts).expect("emits");
+            syn::parse_file(&single).unwrap_or_else(|e| panic!("{ns:?} single file: {e}"));
+        }
     }
 }

@@ -14,7 +14,7 @@
 use super::index::{EnumInfo, Index, TypeInfo, REQUESTS_MODULE};
 use super::names::ident;
 use super::ops::{self, RequestFile};
-use super::{enums, poly, runtime, types, EmitOptions};
+use super::{docs, enums, poly, runtime, types, EmitOptions};
 use crate::Error;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -210,10 +210,7 @@ impl Module<'_> {
 
     /// `#[doc] pub mod x;` (or `{}`) and `pub use self::x::{...};`.
     fn declaration(&self, index: &Index<'_>, layout: Layout) -> Result<TokenStream, Error> {
-        let mut attrs = self.doc.as_deref().map(|doc| {
-            let doc = format!(" {doc}");
-            quote!(#[doc = #doc])
-        });
+        let mut attrs = self.doc.as_deref().map(docs::line_attr);
         if self.page_text {
             // Docs below come from the pages: broken links, stray HTML, list
             // continuations and the like are reported by rustdoc and clippy as
@@ -365,7 +362,7 @@ pub(crate) fn crate_attrs(index: &Index<'_>) -> TokenStream {
         let line = if line.is_empty() {
             String::new()
         } else {
-            format!(" {line}")
+            format!(" {}", docs::one_line(line))
         };
         quote!(#![doc = #line])
     });

@@ -1,6 +1,7 @@
 //! `Any<Name>` enums: a value of a type that has derived types, read according to
 //! its `@odata.type`.
 
+use super::docs;
 use super::index::{AnyInfo, Index, TypeInfo};
 use super::names::ident;
 use proc_macro2::TokenStream;
@@ -33,20 +34,20 @@ fn enum_item(
     cfgs: &[TokenStream],
 ) -> TokenStream {
     let name = ident(&any.name);
-    let doc = format!(
-        " A `{}` or a value of a type derived from it, chosen by its `@odata.type`. \
+    let doc = docs::line_attr(&format!(
+        "A `{}` or a value of a type derived from it, chosen by its `@odata.type`. \
          A value of a derived type this crate does not know is read as `{}`, which \
          keeps its `@odata.type` and all of its properties.",
         info.qualified, info.name,
-    );
+    ));
     let variants = any.variants.iter().zip(cfgs).map(|(variant, cfg)| {
         let name = ident(&variant.name);
         let path = index.struct_path(&variant.qualified);
-        let doc = format!(" `{}`.", variant.qualified);
-        quote!(#cfg #[doc = #doc] #name(#path),)
+        let doc = docs::line_attr(&format!("`{}`.", variant.qualified));
+        quote!(#cfg #doc #name(#path),)
     });
     quote! {
-        #[doc = #doc]
+        #doc
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
         // Variants hold their structs by value, so sizes differ; variant names are

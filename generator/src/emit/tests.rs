@@ -1171,3 +1171,22 @@ fn service_errors_are_reported() {
     assert!(matches!(request.parse_response(200, b"not json"), Err(Error::Decode { status: 200, .. })));
 }
 "###;
+
+/// Found by the `emit_model` fuzz target (once it checked for what rustc refuses
+/// beyond syntax): a bidirectional control in the command reached the header
+/// comment of every file, which rustc rejects (`text_direction_codepoint_in_comment`).
+#[test]
+fn fuzz_header_has_no_bidirectional_controls() {
+    let opts = EmitOptions {
+        command: "docbind generate --input a\u{202e}b\r\n--out c\u{2066}".into(),
+        ..EmitOptions::default()
+    };
+    let output = emit(&Model::default(), &opts).unwrap();
+    for (path, text) in &output.files {
+        let first = text.lines().next().unwrap();
+        assert!(
+            first.ends_with("regenerate with: docbind generate --input ab  --out c"),
+            "{path}: {first:?}"
+        );
+    }
+}

@@ -115,10 +115,8 @@ fn field_tokens(index: &Index<'_>, owner: &TypeInfo<'_>, field: &Field<'_>) -> T
     } else if index.is_boxed(&owner.qualified, json_name) {
         ty = quote!(::std::boxed::Box<#ty>);
     }
-    let json_doc = (field.name != *json_name).then(|| {
-        let text = format!(" JSON: `{json_name}`.");
-        quote!(#[doc = #text])
-    });
+    let json_doc =
+        (field.name != *json_name).then(|| docs::line_attr(&format!("JSON: `{json_name}`.")));
     quote! {
         #doc
         #json_doc

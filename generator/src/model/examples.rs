@@ -5,6 +5,7 @@ use super::build::Builder;
 use super::{Example, Operation, Source};
 use crate::diag::Severity;
 use crate::parse::{BlockRole, CodeBlock, Page, TypeRef};
+use serde_json::Value;
 
 /// The examples of one page; `page_ops` are the operations made from it.
 pub fn page_examples(b: &mut Builder, page: &Page, page_ops: &[&Operation]) -> Vec<Example> {
@@ -47,6 +48,8 @@ pub fn page_examples(b: &mut Builder, page: &Page, page_ops: &[&Operation]) -> V
         if ty.starts_with("Edm.") {
             continue;
         }
+        let is_struct = b.types.contains_key(&ty.to_ascii_lowercase());
+        let (json, collection) = fit_shape(json, collection, is_struct);
         out.push(Example {
             role: role_name(block.role).to_string(),
             ty,
@@ -60,6 +63,41 @@ pub fn page_examples(b: &mut Builder, page: &Page, page_ops: &[&Operation]) -> V
         });
     }
     out
+}
+
+/// The docs' prose and the example do not always agree on the shape of a body;
+/// the example shows what the service sends, so its shape wins:
+/// * an OData value wrapper (`{"value": ...}`) around an enum or a list of them is
+///   unwrapped (structs are checked against the whole object);
+/// * a "collection" example holding a single object is one item;
+/// * `{"value": [...]}` described as a single object is a collection.
+fn fit_shape(json: Value, collection: bool, is_struct: bool) -> (Value, bool) {
+    // A wrapper holds `value` and nothing but OData annotations.
+    let wrapper = json.as_object().is_some_and(|m| {
+        m.contains_key("value") && m.keys().all(|k| k == "value" || k.starts_with('@'))
+    });
+    let wrapped = json
+        .as_object()
+        .and_then(|m| m.get("value"))
+        .filter(|_| wrapper)
+        .cloned();
+    let has_value_array = matches!(wrapped, Some(Value::Array(_)));
+    if !is_struct {
+        let is_array = json.is_array();
+        return match wrapped {
+            Some(Value::Array(a)) => (Value::Array(a), true),
+            Some(v) => (v, false),
+            None => (json, collection && is_array),
+        };
+    }
+    let single_object = json.is_object() && !has_value_array;
+    if collection && single_object {
+        (json, false)
+    } else if !collection && has_value_array {
+        (json, true)
+    } else {
+        (json, collection)
+    }
 }
 
 fn role_name(role: BlockRole) -> &'static str {

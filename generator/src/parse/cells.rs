@@ -24,8 +24,7 @@ pub fn link_stem(dest: &str) -> Option<String> {
 /// `Collection(x)`, `` `x` ``, `**x**`, `(Optional) String`, `alertFeedback enum`,
 /// `string, maximum size 20`, `[a](a.md) or [b](b.md)` (the first one counts).
 pub fn type_ref(cell: &Inline, line: u32) -> Option<TypeRef> {
-    let lower = cell.text.to_ascii_lowercase();
-    let mut collection = lower.contains("collection");
+    let mut collection = says_collection(&cell.text, cell.links.iter().map(|l| l.label.as_str()));
     if let Some(link) = cell.links.iter().find(|l| !clean_word(&l.label).is_empty()) {
         let name = clean_word(&link.label);
         let link = link_stem(&link.dest);
@@ -49,6 +48,21 @@ pub fn type_ref(cell: &Inline, line: u32) -> Option<TypeRef> {
         collection,
         line,
     })
+}
+
+/// The text says "collection" (or "array of", "list of") outside the type names it
+/// links to, which may themselves contain the word (`appLogCollectionRequest`).
+pub fn says_collection<'a>(text: &str, labels: impl Iterator<Item = &'a str>) -> bool {
+    let mut rest = text.to_string();
+    for label in labels.filter(|l| !l.is_empty()) {
+        rest = rest.replace(label, " ");
+    }
+    let lower = rest.to_ascii_lowercase();
+    lower
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| w == "collection")
+        || lower.contains("array of")
+        || lower.contains("list of")
 }
 
 /// `Collection(x)` / `collection(x)` → `x`.

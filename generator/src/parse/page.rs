@@ -272,7 +272,7 @@ fn is_template_block(text: &str) -> bool {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .peekable();
-    lines.peek().is_some() && lines.all(|l| http::is_template_line(l))
+    lines.peek().is_some() && lines.all(http::is_template_line)
 }
 
 fn pairs(rows: &[TableRow]) -> impl Iterator<Item = (String, String)> + '_ {
@@ -398,9 +398,8 @@ fn response_facts(text: &Inline, line: u32) -> ResponseFacts {
         text.links.iter().find_map(|l| {
             let stem = link_stem(&l.dest)?;
             let name = super::cells::clean_word(&l.label);
-            let collection = lower.contains("collection")
-                || lower.contains("array of")
-                || lower.contains("list of");
+            let collection =
+                super::cells::says_collection(t, text.links.iter().map(|l| l.label.as_str()));
             (!name.is_empty()).then_some(TypeRef {
                 name,
                 link: Some(stem),

@@ -1,0 +1,521 @@
+//! Compile time of the emitted crate against a plain serde baseline made from the
+//! same model in the same run.
+//!
+//! ```sh
+//! cargo bench -p docbind --bench compile                          # v1.0, all features
+//! cargo bench -p docbind --bench compile -- --sets v1.0,beta --feature users
+//! ```
+//!
+//! For each set of pages (`--sets`, default `v1.0`) it writes, under
+//! `target/docbind-bench/compile/`, (1) the crate docbind emits and (2) a baseline
+//! crate from the same model: one struct per type with an `Option` field per
+//! property (inherited ones included, `#[serde(rename)]` to the JSON name) and
+//! `#[derive(Serialize, Deserialize)]`, one enum per enumeration with the same
+//! derives, nothing else. Each kind of crate builds in its own fresh target dir
+//! (`target-docbind`, `target-baseline`); the dependencies are built first (with an
+//! empty `src/lib.rs`), so the timed `cargo build` (debug, under `nice`) compiles the
+//! generated crate alone. Prints each time and docbind / baseline.
+//!
+//! `--feature NAME` also builds docbind's crate with `--no-default-features
+//! --features NAME`, against a baseline of the items of that feature (types and enums
+//! of its workload, fields of other workloads left out, as docbind gates them). Without
+//! `[features]` in the emitted Cargo.toml that variant is skipped. `--reps N` times
+//! each build N times (median; default 1). These builds take minutes on 2 cores.
+
+use docbind::emit::{EmitOptions, Output};
+use docbind::model::{Model, TypeDef};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut sets = vec!["v1.0".to_string()];
+    let mut feature: Option<String> = None;
+    let mut reps = 1usize;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--sets" => {
+                if let Some(s) = it.next() {
+                    sets = s.split(',').map(str::to_string).collect();
+                }
+            }
+            "--feature" => feature = it.next().cloned(),
+            "--reps" => reps = it.next().and_then(|n| n.parse().ok()).unwrap_or(1).max(1),
+            _ => {} // `--bench` and whatever else cargo passes
+        }
+    }
+    let Some(corpus) = corpus() else {
+        println!(
+            "compile bench: skipped: no corpus at ../shared/graph-docs and DOCBIND_CORPUS is not set"
+        );
+        return ExitCode::SUCCESS;
+    };
+    let work = workspace().join("target/docbind-bench/compile");
+    let targets = [
+        ("docbind", work.join("target-docbind")),
+        ("baseline", work.join("target-baseline")),
+    ];
+    // Fresh target dirs for this run.
+    for (_, t) in &targets {
+        let _ = std::fs::remove_dir_all(t);
+    }
+    println!(
+        "compile bench: debug builds of the generated crates (cargo build, nice), median of {reps}; work in {}",
+        work.display()
+    );
+    let mut failed = false;
+    for set in &sets {
+        let input = corpus.join(set);
+        if !input.is_dir() {
+            println!("{set}: skipped: {} is not a folder", input.display());
+            continue;
+        }
+        if let Err(e) = bench_set(set, &input, &work, &targets, feature.as_deref(), reps) {
+            println!("{set}: FAILED: {e}");
+            failed = true;
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// `DOCBIND_CORPUS`, or `../shared/graph-docs` beside the workspace.
+fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("DOCBIND_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("../shared/graph-docs"));
+    dir.is_dir().then_some(dir)
+}
+
+fn bench_set(
+    set: &str,
+    input: &Path,
+    work: &Path,
+    targets: &[(&str, PathBuf); 2],
+    feature: Option<&str>,
+    reps: usize,
+) -> Result<(), String> {
+    let run = docbind::run_dirs(&[input.to_path_buf()]).map_err(|e| e.to_string())?;
+    let model = &run.model;
+    let slug = set.replace('.', "-");
+    let opts = EmitOptions {
+        crate_name: format!("graph-{slug}"),
+        ..EmitOptions::default()
+    };
+    let emitted = docbind::emit::emit(model, &opts).map_err(|e| e.to_string())?;
+    let has_features = emitted
+        .files
+        .get("Cargo.toml")
+        .is_some_and(|t| t.contains("\n[features]"));
+
+    let docbind_dir = work.join(format!("{slug}-docbind"));
+    write_crate(&docbind_dir, &emitted)?;
+    let base_dir = work.join(format!("{slug}-baseline"));
+    write_crate(
+        &base_dir,
+        &baseline(model, &format!("baseline-{slug}"), None),
+    )?;
+    println!();
+    println!(
+        "{set}: {} types, {} enums; docbind {} files, {:.1} MiB; baseline {:.1} MiB",
+        model.types.len(),
+        model.enums.len(),
+        emitted.files.len(),
+        size(&emitted) as f64 / 1048576.0,
+        dir_size(&base_dir) as f64 / 1048576.0,
+    );
+
+    let all: &[&str] = if has_features {
+        &["--all-features"]
+    } else {
+        &[]
+    };
+    let b = time_build(&base_dir, &targets[1].1, &[], reps)?;
+    let d = time_build(&docbind_dir, &targets[0].1, all, reps)?;
+    println!(
+        "  all features:  baseline {:>7.1} s   docbind {:>7.1} s   docbind/baseline = {:.2}",
+        b.as_secs_f64(),
+        d.as_secs_f64(),
+        d.as_secs_f64() / b.as_secs_f64()
+    );
+
+    let Some(feature) = feature else {
+        return Ok(());
+    };
+    if !has_features {
+        println!("  --features {feature}: skipped: the emitted Cargo.toml has no [features]");
+        return Ok(());
+    }
+    let fbase_dir = work.join(format!("{slug}-baseline-{feature}"));
+    let fbase = baseline(model, &format!("baseline-{slug}-{feature}"), Some(feature));
+    write_crate(&fbase_dir, &fbase)?;
+    let fb = time_build(&fbase_dir, &targets[1].1, &[], reps)?;
+    let fd = time_build(
+        &docbind_dir,
+        &targets[0].1,
+        &["--no-default-features", "--features", feature],
+        reps,
+    )?;
+    println!(
+        "  --features {feature}: baseline of its items {:>5.1} s   docbind {:>7.1} s   docbind/baseline = {:.2}   (docbind {feature} / baseline all = {:.2})",
+        fb.as_secs_f64(),
+        fd.as_secs_f64(),
+        fd.as_secs_f64() / fb.as_secs_f64(),
+        fd.as_secs_f64() / b.as_secs_f64()
+    );
+    Ok(())
+}
+
+fn size(output: &Output) -> usize {
+    output.files.values().map(String::len).sum()
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| {
+            let p = e.path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n == "target") {
+                    0
+                } else {
+                    dir_size(&p)
+                }
+            } else {
+                e.metadata().map(|m| m.len()).unwrap_or(0)
+            }
+        })
+        .sum()
+}
+
+/// Writes a crate (replacing whatever was there), with the workspace's Cargo.lock so
+/// that the dependency versions are the ones the workspace uses.
+fn write_crate(dir: &Path, output: &Output) -> Result<(), String> {
+    let _ = std::fs::remove_dir_all(dir);
+    let opts = docbind::output::WriteOptions { force: true };
+    docbind::output::write(dir, output, &opts).map_err(|e| e.to_string())?;
+    std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock"))
+        .map_err(|e| format!("copying Cargo.lock: {e}"))?;
+    Ok(())
+}
+
+/// Builds the dependencies of the crate in `dir` (with an empty `src/lib.rs`), then
+/// times `cargo build <flags>` of the crate itself, `reps` times; the median.
+fn time_build(dir: &Path, target: &Path, flags: &[&str], reps: usize) -> Result<Duration, String> {
+    let lib = dir.join("src/lib.rs");
+    let real = std::fs::read(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
+    std::fs::write(&lib, "").map_err(|e| e.to_string())?;
+    let deps = cargo(dir, target, flags);
+    std::fs::write(&lib, &real).map_err(|e| e.to_string())?;
+    deps?;
+    let mut times = Vec::new();
+    for _ in 0..reps {
+        touch(&lib)?;
+        let start = Instant::now();
+        cargo(dir, target, flags)?;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    Ok(times[times.len() / 2])
+}
+
+/// Moves the mtime of `path` forward, so that cargo builds the crate again.
+fn touch(path: &Path) -> Result<(), String> {
+    let f = std::fs::File::options()
+        .write(true)
+        .open(path)
+        .map_err(|e| e.to_string())?;
+    f.set_modified(std::time::SystemTime::now())
+        .map_err(|e| e.to_string())
+}
+
+/// `nice cargo build --quiet <flags>` in `dir` with `target` as the target dir.
+fn cargo(dir: &Path, target: &Path, flags: &[&str]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_string());
+    let nice = Path::new("/usr/bin/nice").exists() || Path::new("/bin/nice").exists();
+    let mut cmd = if nice {
+        let mut c = Command::new("nice");
+        c.arg(cargo);
+        c
+    } else {
+        Command::new(cargo)
+    };
+    let out = cmd
+        .args(["build", "--quiet"])
+        .args(flags)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .map_err(|e| format!("running cargo: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let tail: Vec<&str> = err.lines().take(40).collect();
+        Err(format!(
+            "cargo build {} failed in {}:\n{}",
+            flags.join(" "),
+            dir.display(),
+            tail.join("\n")
+        ))
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// The baseline emitter.
+
+/// The baseline crate of `model` (of the items of `feature` only, when given).
+fn baseline(model: &Model, crate_name: &str, feature: Option<&str>) -> Output {
+    let keep = |workload: &str| feature.is_none_or(|f| feature_name(workload) == f);
+    // Rust paths of every kept type and enum; types are boxed (a cycle through
+    // structs would otherwise have no size), enums are not.
+    let mut modules: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut paths: BTreeMap<String, (String, bool)> = BTreeMap::new();
+    let mut name_in = |ns: &str, name: &str, qualified: String, boxed: bool| {
+        let module = module_name(ns);
+        let taken = modules.entry(module.clone()).or_default();
+        let ident = unique(camel(name), taken);
+        paths.insert(qualified, (format!("crate::{module}::{ident}"), boxed));
+        ident
+    };
+    let mut items: BTreeMap<String, String> = BTreeMap::new();
+    let mut type_idents = Vec::new();
+    for t in model.types.iter().filter(|t| keep(&t.workload)) {
+        type_idents.push((t, name_in(&t.namespace, &t.name, t.qualified(), true)));
+    }
+    let mut enum_idents = Vec::new();
+    for e in model.enums.iter().filter(|e| keep(&e.workload)) {
+        enum_idents.push((e, name_in(&e.namespace, &e.name, e.qualified(), false)));
+    }
+
+    for (e, ident) in enum_idents {
+        let mut text = String::new();
+        let _ = writeln!(
+            text,
+            "#[derive(::serde::Serialize, ::serde::Deserialize)]\npub enum {ident} {{"
+        );
+        let mut taken = BTreeSet::new();
+        for m in &e.members {
+            let v = unique(camel(&m.name), &mut taken);
+            let _ = writeln!(text, "    #[serde(rename = {:?})]\n    {v},", m.name);
+        }
+        text.push_str("}\n");
+        items
+            .entry(module_name(&e.namespace))
+            .or_default()
+            .push_str(&text);
+    }
+
+    for (t, ident) in type_idents {
+        let mut text = String::new();
+        let _ = writeln!(
+            text,
+            "#[derive(::serde::Serialize, ::serde::Deserialize)]\npub struct {ident} {{"
+        );
+        let mut taken = BTreeSet::new();
+        let mut seen = BTreeSet::new();
+        for p in all_properties(model, t) {
+            if !seen.insert(p.name.as_str()) {
+                continue; // redefined lower in the chain
+            }
+            let element = match primitive(&p.ty) {
+                Some(rust) => rust.to_string(),
+                None => match paths.get(&p.ty) {
+                    Some((path, boxed)) if *boxed && !p.collection => {
+                        format!("::std::boxed::Box<{path}>")
+                    }
+                    Some((path, _)) => path.clone(),
+                    // Of another feature: left out, as docbind gates it.
+                    None if feature.is_some() && model_has(model, &p.ty) => continue,
+                    None => "::serde_json::Value".to_string(),
+                },
+            };
+            let ty = if p.collection {
+                format!("::std::vec::Vec<{element}>")
+            } else {
+                element
+            };
+            let field = unique(snake(&p.name), &mut taken);
+            let _ = writeln!(
+                text,
+                "    #[serde(rename = {:?})]\n    pub {field}: ::core::option::Option<{ty}>,",
+                p.name
+            );
+        }
+        text.push_str("}\n");
+        items
+            .entry(module_name(&t.namespace))
+            .or_default()
+            .push_str(&text);
+    }
+
+    let mut lib = String::from("#![allow(non_camel_case_types, non_snake_case)]\n");
+    for (module, text) in &items {
+        let _ = writeln!(lib, "pub mod {module} {{\n{text}}}");
+    }
+    let cargo_toml = format!(
+        "[package]\nname = {crate_name:?}\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [lib]\ndoctest = false\n\n[dependencies]\n\
+         serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
+    );
+    let mut out = Output::default();
+    out.files.insert("Cargo.toml".into(), cargo_toml);
+    out.files.insert("src/lib.rs".into(), lib);
+    out
+}
+
+fn model_has(model: &Model, qualified: &str) -> bool {
+    model.type_by_name(qualified).is_some() || model.enum_by_name(qualified).is_some()
+}
+
+/// The properties of `t` and of its bases, its own first.
+fn all_properties<'m>(model: &'m Model, t: &'m TypeDef) -> Vec<&'m docbind::model::Property> {
+    let mut props = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut cur = Some(t);
+    while let Some(ty) = cur {
+        if !seen.insert(ty.qualified()) {
+            break; // a cycle of bases
+        }
+        props.extend(&ty.properties);
+        cur = ty.base.as_deref().and_then(|b| model.type_by_name(b));
+    }
+    props
+}
+
+/// Rust types of the Edm primitives, as docbind maps them.
+fn primitive(ty: &str) -> Option<&'static str> {
+    Some(match ty {
+        "Edm.Boolean" => "bool",
+        "Edm.Int16" => "i16",
+        "Edm.Int32" => "i32",
+        "Edm.Int64" => "i64",
+        "Edm.Byte" => "u8",
+        "Edm.SByte" => "i8",
+        "Edm.Double" | "Edm.Single" | "Edm.Decimal" => "::serde_json::Number",
+        "Edm.Untyped" => "::serde_json::Value",
+        t if t.starts_with("Edm.") => "::std::string::String",
+        _ => return None,
+    })
+}
+
+/// docbind's feature name of a workload (see `emit::names::feature_name`).
+fn feature_name(workload: &str) -> String {
+    let out: String = workload
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut out = out.trim_matches(['-', '_']).to_string();
+    if out.is_empty() {
+        out = "graph".into();
+    }
+    if out == "default" || out == "full" {
+        out.push_str("-workload");
+    }
+    out
+}
+
+fn module_name(namespace: &str) -> String {
+    let s = snake(namespace);
+    if s.is_empty() {
+        "root".into()
+    } else {
+        s
+    }
+}
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
+];
+
+/// A valid identifier from pieces of `[A-Za-z0-9]`, made unique in `taken`.
+fn unique(mut ident: String, taken: &mut BTreeSet<String>) -> String {
+    if ident.is_empty() {
+        ident = "X".into();
+    }
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(0, '_');
+    }
+    if KEYWORDS.contains(&ident.as_str()) || ident == "_" {
+        ident.push('_');
+    }
+    let mut candidate = ident.clone();
+    let mut n = 2;
+    while !taken.insert(candidate.clone()) {
+        candidate = format!("{ident}{n}");
+        n += 1;
+    }
+    candidate
+}
+
+fn words(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
+fn snake(s: &str) -> String {
+    words(s)
+        .iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+fn camel(s: &str) -> String {
+    words(s)
+        .iter()
+        .map(|w| {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(f) => f.to_ascii_uppercase().to_string() + &cs.as_str().to_ascii_lowercase(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,382 @@
+//! The whole pipeline, from input folders to an up-to-date crate on disk, without
+//! redoing work whose result is already there.
+//!
+//! [`generate`] reads the pages, builds the model, and then computes a
+//! [`fingerprint`] of everything that decides the emitted files: the model, the
+//! emit options, docbind's version and the hash of its emitter's sources. When the
+//! manifest of the output folder carries the same fingerprint and every file it lists
+//! is still there with the size it was written with ([`output::is_current`]: one
+//! `stat` per file, no reads), nothing is emitted or written. Otherwise the crate is
+//! emitted and [`output::write_fingerprinted`] writes the files whose contents changed,
+//! recording the new fingerprint. `docbind check` does not use the fingerprint: it
+//! always emits and compares bytes.
+
+use crate::emit::{self, EmitOptions};
+use crate::model::Model;
+use crate::output::{self, WriteOptions, WriteReport};
+use crate::stable_hash::StableHasher;
+use crate::{source, Error, Run};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Settings of [`generate`].
+#[derive(Clone, Debug, Default)]
+pub struct GenerateOptions {
+    pub emit: EmitOptions,
+    pub write: WriteOptions,
+}
+
+/// What [`generate`] did.
+#[derive(Debug)]
+pub struct Report {
+    /// The model, diagnostics and summary of the input.
+    pub run: Run,
+    /// The written, unchanged and removed files. When nothing was emitted, every
+    /// file of the manifest counts as unchanged.
+    pub write: WriteReport,
+    /// False when the output of the same fingerprint was already in place, so that
+    /// nothing was emitted (nor written).
+    pub emitted: bool,
+    pub timings: Timings,
+}
+
+/// What [`write_model`] did (a [`Report`] without the run).
+#[derive(Clone, Debug)]
+pub struct Written {
+    pub write: WriteReport,
+    pub emitted: bool,
+    /// Only `fingerprint`, `emit` and `write` are set.
+    pub timings: Timings,
+}
+
+/// Wall-clock time of each phase; zero for a phase that did not run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Reading the input files.
+    pub read: Duration,
+    /// Parsing the pages (in parallel).
+    pub parse: Duration,
+    /// Building the model, checking the examples, counting the summary.
+    pub model: Duration,
+    /// Hashing the model and looking at the manifest and the files it lists.
+    pub fingerprint: Duration,
+    /// Emitting the crate: tokens, syn, prettyplease (in parallel).
+    pub emit: Duration,
+    /// Comparing with the files on disk and writing the changed ones.
+    pub write: Duration,
+}
+
+impl Timings {
+    pub fn total(&self) -> Duration {
+        self.read + self.parse + self.model + self.fingerprint + self.emit + self.write
+    }
+}
+
+/// Reads the pages below `inputs`, builds the model and brings the crate in `out` up
+/// to date (see the module docs). The input's diagnostics are in the report's run;
+/// like `docbind generate`, the valid parts are written even when some are errors.
+pub fn generate(inputs: &[PathBuf], out: &Path, opts: &GenerateOptions) -> Result<Report, Error> {
+    let start = Instant::now();
+    let files = source::read_inputs(inputs)?;
+    let read = start.elapsed();
+    let (run, run_timings) = crate::run_timed(&files);
+    drop(files);
+    let written = write_model(&run.model, out, opts)?;
+    Ok(Report {
+        run,
+        write: written.write,
+        emitted: written.emitted,
+        timings: Timings {
+            read,
+            parse: run_timings.parse,
+            model: run_timings.model,
+            ..written.timings
+        },
+    })
+}
+
+/// The part of [`generate`] after the model: for callers that built the model
+/// themselves (a build script that looks at the diagnostics first).
+pub fn write_model(model: &Model, out: &Path, opts: &GenerateOptions) -> Result<Written, Error> {
+    let start = Instant::now();
+    let key = fingerprint(model, &opts.emit);
+    if let Some(files) = key.and_then(|k| output::is_current(out, k)) {
+        return Ok(Written {
+            write: WriteReport {
+                unchanged: files,
+                ..WriteReport::default()
+            },
+            emitted: false,
+            timings: Timings {
+                fingerprint: start.elapsed(),
+                ..Timings::default()
+            },
+        });
+    }
+    let fingerprint = start.elapsed();
+
+    let start = Instant::now();
+    let emitted = emit::emit(model, &opts.emit)?;
+    let emit = start.elapsed();
+
+    let start = Instant::now();
+    let write = match key {
+        Some(k) => output::write_fingerprinted(out, &emitted, &opts.write, k)?,
+        None => output::write(out, &emitted, &opts.write)?,
+    };
+    drop(emitted);
+    Ok(Written {
+        write,
+        emitted: true,
+        timings: Timings {
+            fingerprint,
+            emit,
+            write: start.elapsed(),
+            ..Timings::default()
+        },
+    })
+}
+
+/// A stable hash of everything that decides what [`emit::emit`] makes of `model`
+/// with `opts`: the model (as its JSON), the options, docbind's version and the hash
+/// of the emitter's sources (made by docbind's build script). The same on every
+/// machine and Rust release. `None` if the model cannot be serialized (then nothing
+/// is ever skipped).
+pub fn fingerprint(model: &Model, opts: &EmitOptions) -> Option<u64> {
+    // Every field, so that a new one cannot be left out of the hash.
+    let Model {
+        types,
+        enums,
+        operations,
+        examples,
+    } = model;
+    let mut h = StableHasher::new();
+    h.write_str("docbind fingerprint 1");
+    h.write_str(env!("CARGO_PKG_VERSION"));
+    h.write_str(env!("DOCBIND_EMITTER_HASH"));
+    h.write_str(&format!("{opts:?}"));
+    for hashes in [
+        item_hashes(types)?,
+        item_hashes(enums)?,
+        item_hashes(operations)?,
+        item_hashes(examples)?,
+    ] {
+        h.write_u64(hashes.len() as u64);
+        for x in hashes {
+            h.write_u64(x);
+        }
+    }
+    Some(h.finish())
+}
+
+/// The hash of each item's JSON, in parallel.
+fn item_hashes<T: Serialize + Sync>(items: &[T]) -> Option<Vec<u64>> {
+    let hashes: Vec<Option<u64>> = items
+        .par_iter()
+        .map_init(Vec::new, |json, item| {
+            json.clear();
+            serde_json::to_writer(&mut *json, item).ok()?;
+            Some(crate::stable_hash::hash_bytes(json))
+        })
+        .collect();
+    hashes.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+    use std::time::SystemTime;
+
+    fn docs_input() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join("docs-input")
+    }
+
+    /// A copy of docs-input in a temporary folder.
+    fn copy_of_docs_input(tmp: &Path) -> PathBuf {
+        fn copy(from: &Path, to: &Path) {
+            fs::create_dir_all(to).unwrap();
+            for entry in fs::read_dir(from).unwrap() {
+                let path = entry.unwrap().path();
+                let target = to.join(path.file_name().unwrap());
+                if path.is_dir() {
+                    copy(&path, &target);
+                } else {
+                    fs::copy(&path, &target).unwrap();
+                }
+            }
+        }
+        let dir = tmp.join("docs-input");
+        copy(&docs_input(), &dir);
+        dir
+    }
+
+    /// Every file below `dir` with its mtime.
+    fn mtimes(dir: &Path) -> Vec<(PathBuf, SystemTime)> {
+        fn walk(dir: &Path, out: &mut Vec<(PathBuf, SystemTime)>) {
+            for entry in fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    let m = fs::metadata(&path).unwrap().modified().unwrap();
+                    out.push((path, m));
+                }
+            }
+        }
+        let mut v = Vec::new();
+        walk(dir, &mut v);
+        v.sort();
+        v
+    }
+
+    /// Sets the mtime of every file below `dir` to a fixed old time, so that any
+    /// rewrite shows even on a file system with coarse timestamps.
+    fn age(dir: &Path) {
+        let old = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        for (path, _) in mtimes(dir) {
+            let f = fs::File::options().write(true).open(&path).unwrap();
+            f.set_modified(old).unwrap();
+        }
+    }
+
+    #[test]
+    fn generate_noop_writes_nothing_and_skips_emit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let opts = GenerateOptions::default();
+        let first = generate(&[docs_input()], &out, &opts).unwrap();
+        assert!(first.emitted);
+        assert!(!first.write.written.is_empty());
+        age(&out);
+        let before = mtimes(&out);
+
+        let second = generate(&[docs_input()], &out, &opts).unwrap();
+        assert!(!second.emitted, "the fingerprint matched: nothing emitted");
+        assert!(second.write.written.is_empty());
+        assert!(second.write.removed.is_empty());
+        assert_eq!(second.write.unchanged, first.write.written.len());
+        assert_eq!(second.timings.emit, Duration::ZERO);
+        assert_eq!(mtimes(&out), before, "no file was touched");
+        // And what is there is exactly what would be emitted.
+        let emitted = emit::emit(&second.run.model, &opts.emit).unwrap();
+        assert!(output::check(&out, &emitted).unwrap().is_empty());
+    }
+
+    #[test]
+    fn generate_emits_again_when_options_or_files_differ() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let opts = GenerateOptions::default();
+        generate(&[docs_input()], &out, &opts).unwrap();
+
+        // A file removed by hand: emitted and written again.
+        fs::remove_file(out.join("Cargo.toml")).unwrap();
+        let again = generate(&[docs_input()], &out, &opts).unwrap();
+        assert!(again.emitted);
+        assert_eq!(again.write.written, ["Cargo.toml"]);
+
+        // A file whose size changed.
+        let lib = out.join("src/lib.rs");
+        let mut text = fs::read_to_string(&lib).unwrap();
+        text.push_str("// mine\n");
+        fs::write(&lib, text).unwrap();
+        let again = generate(&[docs_input()], &out, &opts).unwrap();
+        assert!(again.emitted);
+        assert_eq!(again.write.written, ["src/lib.rs"]);
+
+        // Other emit options: another fingerprint.
+        let other = GenerateOptions {
+            emit: EmitOptions {
+                crate_name: "other-name".into(),
+                ..EmitOptions::default()
+            },
+            ..GenerateOptions::default()
+        };
+        let again = generate(&[docs_input()], &out, &other).unwrap();
+        assert!(again.emitted);
+        assert_eq!(again.write.written, ["Cargo.toml"]);
+        let again = generate(&[docs_input()], &out, &other).unwrap();
+        assert!(!again.emitted);
+    }
+
+    #[test]
+    fn generate_after_one_page_changed_rewrites_only_its_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = copy_of_docs_input(tmp.path());
+        let out = tmp.path().join("out");
+        let opts = GenerateOptions::default();
+        let first = generate(std::slice::from_ref(&input), &out, &opts).unwrap();
+        let all = first.write.written.len();
+        assert!(all > 10, "docs-input makes more than a few files ({all})");
+        age(&out);
+        let before = mtimes(&out);
+
+        // Another description of one property of one resource.
+        let page = input.join("resources/intune-shared-groupassignmenttarget.md");
+        let text = fs::read_to_string(&page).unwrap();
+        let changed = text.replacen(
+            "whose members are targeted.",
+            "whose members, and only those, are targeted.",
+            1,
+        );
+        assert_ne!(changed, text, "the page describes groupId");
+        fs::write(&page, changed).unwrap();
+
+        let second = generate(&[input], &out, &opts).unwrap();
+        assert!(second.emitted);
+        assert!(second.write.removed.is_empty());
+        // The type's own file, and that of the one type derived from it, which
+        // repeats the inherited property with its docs. Nothing else.
+        let written = &second.write.written;
+        assert_eq!(
+            written,
+            &[
+                "src/graph/exclusion_group_assignment_target.rs",
+                "src/graph/group_assignment_target.rs"
+            ],
+            "only the files of that page's type change"
+        );
+        // Every other file kept its mtime; the manifest was rewritten (new fingerprint).
+        let after = mtimes(&out);
+        let touched: Vec<String> = before
+            .iter()
+            .zip(&after)
+            .filter(|(b, a)| b != a)
+            .map(|(b, _)| {
+                b.0.strip_prefix(&out)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        let mut expected: Vec<String> = written.clone();
+        expected.push(output::MANIFEST.to_string());
+        expected.sort();
+        let mut touched = touched;
+        touched.sort();
+        assert_eq!(touched, expected);
+    }
+
+    #[test]
+    fn fingerprint_is_stable_and_sensitive() {
+        let run = crate::run_dirs(&[docs_input()]).unwrap();
+        let opts = EmitOptions::default();
+        let a = fingerprint(&run.model, &opts).unwrap();
+        assert_eq!(fingerprint(&run.model.clone(), &opts), Some(a));
+        let mut model = run.model.clone();
+        if let Some(t) = model.types.first_mut() {
+            t.description = Some("changed".into());
+        }
+        assert_ne!(fingerprint(&model, &opts), Some(a));
+        let other = EmitOptions {
+            command: "make".into(),
+            ..EmitOptions::default()
+        };
+        assert_ne!(fingerprint(&run.model, &other), Some(a));
+    }
+}
