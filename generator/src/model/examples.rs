@@ -48,8 +48,11 @@ pub fn page_examples(b: &mut Builder, page: &Page, page_ops: &[&Operation]) -> V
         if ty.starts_with("Edm.") {
             continue;
         }
-        let is_struct = b.types.contains_key(&ty.to_ascii_lowercase());
-        let (json, collection) = fit_shape(json, collection, is_struct);
+        let def = b.types.get(&ty.to_ascii_lowercase());
+        let is_struct = def.is_some();
+        // A body whose own parameter is called `value` is not a value wrapper.
+        let has_value = def.is_some_and(|t| t.properties.iter().any(|p| p.name == "value"));
+        let (json, collection) = fit_shape(json, collection, is_struct && !has_value, is_struct);
         out.push(Example {
             role: role_name(block.role).to_string(),
             ty,
@@ -71,7 +74,10 @@ pub fn page_examples(b: &mut Builder, page: &Page, page_ops: &[&Operation]) -> V
 ///   unwrapped (structs are checked against the whole object);
 /// * a "collection" example holding a single object is one item;
 /// * `{"value": [...]}` described as a single object is a collection.
-fn fit_shape(json: Value, collection: bool, is_struct: bool) -> (Value, bool) {
+fn fit_shape(json: Value, collection: bool, may_wrap: bool, is_struct: bool) -> (Value, bool) {
+    if is_struct && !may_wrap {
+        return (json, collection);
+    }
     // A wrapper holds `value` and nothing but OData annotations.
     let wrapper = json.as_object().is_some_and(|m| {
         m.contains_key("value") && m.keys().all(|k| k == "value" || k.starts_with('@'))
