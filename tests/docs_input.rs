@@ -73,7 +73,7 @@ fn build_rs_output_agrees_with_generated() {
     for (path, text) in &built {
         assert!(
             &checked_in[path] == text,
-            "{path} differs between build.rs output and generated/"
+            "{path} differs between build.rs output and generated/; regenerate with: cargo run -p docbind -- generate"
         );
     }
 }

@@ -22,6 +22,7 @@ use docbind::model::{
 };
 use libfuzzer_sys::fuzz_target;
 
+#[rustfmt::skip]
 const NAMES: &[&str] = &[
     "", " ", "_", "__", "0", "9lives", "a", "A", "é", "ÄÖÜ", "日本語", "x\u{0}y", "a b",
     "type", "self", "Self", "crate", "super", "r#type", "async", "gen", "fn", "mod", "use",
@@ -55,6 +56,7 @@ const NAMESPACES: &[&str] = &[
     "std",
 ];
 
+#[rustfmt::skip]
 const PRIMITIVES: &[&str] = &[
     "Edm.String", "Edm.Boolean", "Edm.Int16", "Edm.Int32", "Edm.Int64", "Edm.Byte",
     "Edm.SByte", "Edm.Double", "Edm.Single", "Edm.Decimal", "Edm.Guid", "Edm.Date",
@@ -83,11 +85,13 @@ const TEXTS: &[&str] = &[
     "\n\n\n",
 ];
 
+#[rustfmt::skip]
 const METHODS: &[&str] = &[
     "GET", "get", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS", "REPORT", "", "a b",
     "\"", "Get\n",
 ];
 
+#[rustfmt::skip]
 const FILES: &[&str] = &[
     "api/user-get.md", "api/a.md", "a.md", "", "/", ".md", "api/.md", "a\\b.md", "api/x.y.md",
     "api/type.md", "api/requests.md", "api/mod.md", "résumé.md",
@@ -163,7 +167,11 @@ fn property(u: &mut Unstructured, names: &Names) -> Result<Property> {
     })
 }
 
-fn type_def(u: &mut Unstructured, names: &Names, (namespace, name): (String, String)) -> Result<TypeDef> {
+fn type_def(
+    u: &mut Unstructured,
+    names: &Names,
+    (namespace, name): (String, String),
+) -> Result<TypeDef> {
     let base = if u.ratio(1, 2)? {
         Some(names.type_ref(u)?)
     } else {
@@ -178,7 +186,11 @@ fn type_def(u: &mut Unstructured, names: &Names, (namespace, name): (String, Str
     Ok(TypeDef {
         name,
         namespace,
-        kind: if u.arbitrary()? { TypeKind::Entity } else { TypeKind::Complex },
+        kind: if u.arbitrary()? {
+            TypeKind::Entity
+        } else {
+            TypeKind::Complex
+        },
         base,
         is_abstract: u.arbitrary()?,
         open: u.arbitrary()?,
@@ -242,8 +254,16 @@ fn operation(u: &mut Unstructured, names: &Names) -> Result<Operation> {
             })
         })
         .collect::<Result<_>>()?;
-    let body = if u.arbitrary()? { Some(names.type_ref(u)?) } else { None };
-    let response = if u.arbitrary()? { Some(names.type_ref(u)?) } else { None };
+    let body = if u.arbitrary()? {
+        Some(names.type_ref(u)?)
+    } else {
+        None
+    };
+    let response = if u.arbitrary()? {
+        Some(names.type_ref(u)?)
+    } else {
+        None
+    };
     Ok(Operation {
         name: name(u)?,
         method: match u.int_in_range(0..=5)? {
@@ -370,13 +390,12 @@ fn options(u: &mut Unstructured) -> Result<EmitOptions> {
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    // Options first: a model usually takes all the data there is.
+    // Choices first: a model usually takes all the data there is. The single file
+    // holds the whole runtime (re-parsed and re-formatted every time): about 10
+    // times the work of the rest, so only one input in 8 asks for it.
+    let single = !u.ratio(7, 8).unwrap_or(true);
     let Ok(opts) = options(&mut u) else { return };
     let Ok(model) = model(&mut u) else { return };
-    // The single file holds the whole runtime (re-parsed and re-formatted every
-    // time): about 10 times the work of the rest, so only one input in 8 asks for
-    // it. (`ratio` is true on exhausted data, hence the negation.)
-    let single = !u.ratio(7, 8).unwrap_or(true);
     let valid = params_in_range(&model);
     match emit(&model, &opts) {
         Ok(output) => check::assert_parses(&output),
