@@ -114,8 +114,9 @@ fn main() -> ExitCode {
     );
 
     let mut failed = false;
+    let mut outputs = Vec::new();
     for (name, dirs) in &sets {
-        match speed(name, dirs, reps) {
+        match speed(name, dirs, reps, &mut outputs) {
             Ok(()) => {}
             Err(e) => {
                 println!("{name}: FAILED: {e}");
@@ -148,6 +149,7 @@ fn main() -> ExitCode {
             }
         }
     }
+    drop(outputs); // the output folders of the speed runs, removed last
     if failed {
         ExitCode::FAILURE
     } else {
@@ -215,7 +217,12 @@ fn floor(dirs: &[PathBuf]) -> Result<(Duration, Duration, usize), String> {
     Ok((total, read, bytes))
 }
 
-fn speed(name: &str, dirs: &[PathBuf], reps: usize) -> Result<(), String> {
+fn speed(
+    name: &str,
+    dirs: &[PathBuf],
+    reps: usize,
+    keep: &mut Vec<tempfile::TempDir>,
+) -> Result<(), String> {
     let pages = source::read_inputs(dirs).map_err(|e| e.to_string())?.len();
     let mut floors = Vec::new();
     let mut floor_reads = Vec::new();
@@ -255,7 +262,9 @@ fn speed(name: &str, dirs: &[PathBuf], reps: usize) -> Result<(), String> {
             phases.entry(k).or_default().push(v);
         }
         drop(report);
-        drop(tmp); // removing the files is not timed
+        // Removed at the very end: deleting thousands of files makes work for the
+        // file system (discards) that would slow down the next repetitions' writes.
+        keep.push(tmp);
     }
     let a = median(floors);
     let b = median(totals.clone());
