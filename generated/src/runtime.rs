@@ -350,7 +350,8 @@ fn percent_encode(value: &str, also_keep: fn(u8) -> bool) -> String {
 
 /// What the generated structs implement: reading themselves from a JSON object
 /// and writing themselves to one. Their `Serialize`/`Deserialize` impls are one
-/// line each on top of it ([`serialize_object`], [`deserialize_object`]), which
+/// line each on top of it ([`serialize_object`], [`deserialize_object`], written
+/// by [`serde_object`]), which
 /// keeps the generated code small and quick to compile: the per-field work is
 /// generic only over the field's type, shared by every struct that uses it.
 pub trait Object: Sized {
@@ -454,6 +455,59 @@ pub fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(
     let map = Map::deserialize(deserializer)?;
     Ok(T::read(&mut ObjectReader { map }))
 }
+
+/// `Serialize` and `Deserialize` of a generated struct, through its [`Object`] impl:
+/// `serde_object!(Name);` stands for the two one-line impls, written out once here
+/// instead of in every file.
+// Unused in a crate built with features that have no such type.
+#[allow(unused_macros)]
+macro_rules! serde_object {
+    ($name:ident) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::runtime::serialize_object(self, serializer)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::runtime::deserialize_object(deserializer)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use serde_object;
+
+/// `Serialize` and `Deserialize` of a generated string enum, through its
+/// [`StrEnum`] impl (see [`serde_object`]).
+// Unused in a crate built with features that have no such type.
+#[allow(unused_macros)]
+macro_rules! serde_str_enum {
+    ($name:ident) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::runtime::serialize_str_enum(self, serializer)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::runtime::deserialize_str_enum(deserializer)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use serde_str_enum;
 
 /// What the generated string enums implement, for the helpers below and [`Flags`].
 pub trait StrEnum: Sized {

@@ -33,6 +33,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant, SystemTime};
 
+/// The same allocator as the `docbind` binary, so the figures are the CLI's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const CHILD_FLAG: &str = "--child-generate";
 
 /// Where the temporary output folders go (`--tmp DIR`; default: the system's).

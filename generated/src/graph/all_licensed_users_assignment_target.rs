@@ -49,20 +49,4 @@ impl crate::runtime::Object for AllLicensedUsersAssignmentTarget {
         writer.rest(&self.additional_properties);
     }
 }
-
-impl ::serde::Serialize for AllLicensedUsersAssignmentTarget {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
-        crate::runtime::serialize_object(self, serializer)
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AllLicensedUsersAssignmentTarget {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
+crate::runtime::serde_object!(AllLicensedUsersAssignmentTarget);

@@ -45,20 +45,4 @@ impl crate::runtime::StrEnum for DeviceAndAppManagementAssignmentFilterType {
         ::core::convert::From::from(value)
     }
 }
-
-impl ::serde::Serialize for DeviceAndAppManagementAssignmentFilterType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
-        crate::runtime::serialize_str_enum(self, serializer)
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for DeviceAndAppManagementAssignmentFilterType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::serde_str_enum!(DeviceAndAppManagementAssignmentFilterType);

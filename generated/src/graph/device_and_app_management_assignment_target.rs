@@ -49,24 +49,7 @@ impl crate::runtime::Object for DeviceAndAppManagementAssignmentTarget {
         writer.rest(&self.additional_properties);
     }
 }
-
-impl ::serde::Serialize for DeviceAndAppManagementAssignmentTarget {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
-        crate::runtime::serialize_object(self, serializer)
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for DeviceAndAppManagementAssignmentTarget {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
-
+crate::runtime::serde_object!(DeviceAndAppManagementAssignmentTarget);
 /// A `microsoft.graph.deviceAndAppManagementAssignmentTarget` or a value of a type derived from it, chosen by its `@odata.type`. A value of a derived type this crate does not know is read as `DeviceAndAppManagementAssignmentTarget`, which keeps its `@odata.type` and all of its properties.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

@@ -42,20 +42,4 @@ impl crate::runtime::StrEnum for DeviceManagementResourceAccessProfileIntent {
         ::core::convert::From::from(value)
     }
 }
-
-impl ::serde::Serialize for DeviceManagementResourceAccessProfileIntent {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
-        crate::runtime::serialize_str_enum(self, serializer)
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for DeviceManagementResourceAccessProfileIntent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_str_enum(deserializer)
-    }
-}
+crate::runtime::serde_str_enum!(DeviceManagementResourceAccessProfileIntent);

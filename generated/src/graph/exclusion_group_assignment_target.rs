@@ -54,20 +54,4 @@ impl crate::runtime::Object for ExclusionGroupAssignmentTarget {
         writer.rest(&self.additional_properties);
     }
 }
-
-impl ::serde::Serialize for ExclusionGroupAssignmentTarget {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
-        crate::runtime::serialize_object(self, serializer)
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ExclusionGroupAssignmentTarget {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
-    }
-}
+crate::runtime::serde_object!(ExclusionGroupAssignmentTarget);

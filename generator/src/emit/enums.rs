@@ -64,21 +64,7 @@ pub(crate) fn enum_items(info: &EnumInfo<'_>) -> TokenStream {
                 ::core::convert::From::from(value)
             }
         }
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
-                crate::runtime::serialize_str_enum(self, serializer)
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> ::core::result::Result<Self, D::Error> {
-                crate::runtime::deserialize_str_enum(deserializer)
-            }
-        }
+        crate::runtime::serde_str_enum!(#name);
     }
 }
 

@@ -124,8 +124,9 @@ fn render(
             if module.is_root() && layout == Layout::Files {
                 tokens.extend(krate::crate_attrs(index));
             }
-            tokens.extend(module.tokens(index, layout)?);
-            let text = format_file(&path, tokens)?;
+            let (module_tokens, docs) = docs::collect(|| module.tokens(index, layout));
+            tokens.extend(module_tokens?);
+            let text = docs::expand(&format_file(&path, tokens)?, &docs);
             Ok((path, text))
         })
         .collect();

@@ -632,7 +632,7 @@ fn structs_have_inherited_fields_and_keep_everything() {
     );
     assert!(user.contains("impl crate::runtime::Object for User"));
     assert!(user.contains("reader.field(\"deletedDateTime\")"), "{user}");
-    assert!(user.contains("crate::runtime::deserialize_object(deserializer)"));
+    assert!(user.contains("crate::runtime::serde_object!(User);"));
     // Polymorphic references go through Any…, collections are not boxed, a
     // reference back into the cycle is.
     assert!(

@@ -90,16 +90,7 @@ fn object_impl(name: &Ident, fields: &[Field<'_>], cfgs: &[TokenStream]) -> Toke
                 writer.rest(&self.#additional);
             }
         }
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                crate::runtime::serialize_object(self, serializer)
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                crate::runtime::deserialize_object(deserializer)
-            }
-        }
+        crate::runtime::serde_object!(#name);
     }
 }
 
