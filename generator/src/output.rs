@@ -4,9 +4,15 @@
 //!
 //! * leaves files whose contents are already right untouched (their mtime is kept,
 //!   so a no-op regeneration makes cargo rebuild nothing);
-//! * writes every changed file to a temporary file beside it first, and only when
-//!   all of them are written renames them over the old ones; an error before the
-//!   renames removes the temporary files and leaves the previous output as it was;
+//! * replaces the whole directory in one step ([`swap`]): the new generation is
+//!   built beside it (unchanged files as hard links, so they keep their inode and
+//!   mtime) and swapped in with one `renameat2(RENAME_EXCHANGE)`, so an error or a
+//!   crash at any moment leaves the previous output or the new one, never a mix;
+//! * where that cannot work (not Linux, a file system without it, `out` a symbolic
+//!   link), writes every changed file to a temporary file beside it first, and only
+//!   when all of them are written renames them over the old ones; an error before
+//!   the renames removes the temporary files and leaves the previous output as it
+//!   was, a crash during them can leave a mix that the next run repairs;
 //! * records the files it wrote in a manifest, [`MANIFEST`], written last; files
 //!   listed in the previous manifest that are no longer produced are removed, with
 //!   the directories they leave empty;
@@ -18,7 +24,10 @@
 //!   docbind) unless [`WriteOptions::force`] is set;
 //! * never writes or deletes outside the output directory: output paths that are
 //!   absolute or contain `.`/`..` components are refused, as is writing through a
-//!   symbolic link, and manifest entries that would escape are ignored.
+//!   symbolic link, and manifest entries that would escape are ignored. The one
+//!   exception is the swap's own staging directory, `.NAME.docbind-staging.PID`
+//!   beside `out`, which exists only while a write runs (or until the next write,
+//!   after a crash).
 //!
 //! [`check`] tells, without touching anything, which paths [`write`] would change
 //! (comparing bytes; the fingerprint line of the manifest is not compared).
@@ -35,6 +44,8 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Component, Path, PathBuf};
+
+mod swap;
 
 /// Name of the manifest file docbind keeps in every directory it writes.
 pub const MANIFEST: &str = ".docbind-manifest";
@@ -98,6 +109,7 @@ fn write_inner(
 ) -> Result<WriteReport, Error> {
     validate_output(output)?;
     let old = read_manifest_guarded(out, opts.force)?;
+    swap::clean_up(out)?;
 
     let mut inside_dirs = InsideDirs::default();
     for rel in output.files.keys() {
@@ -130,6 +142,62 @@ fn write_inner(
         }
     }
 
+    let produced: BTreeSet<&str> = output.files.keys().map(String::as_str).collect();
+    let stamp = fingerprint.map(|f| Stamp {
+        key: f,
+        sizes: sizes_hash(
+            output
+                .files
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.len() as u64)),
+        ),
+    });
+    let manifest = render_manifest(produced.iter().copied(), stamp);
+    let stale = stale_files(out, old.as_ref(), &produced)?;
+    if !plan.is_empty() || !stale.is_empty() {
+        let changed: BTreeSet<&str> = plan.iter().map(|(rel, _, _)| *rel).collect();
+        let swap = swap::Plan {
+            files: &output.files,
+            changed: &changed,
+            removed: &stale,
+            manifest: &manifest,
+        };
+        if let swap::Outcome::Done(report) = swap::replace_dir(out, &swap)? {
+            return Ok(report);
+        }
+    }
+    write_in_place(out, old, &produced, plan, unchanged, &manifest)
+}
+
+/// The files of the previous manifest that are no longer produced and are there.
+fn stale_files<'a>(
+    out: &Path,
+    old: Option<&'a Manifest>,
+    produced: &BTreeSet<&str>,
+) -> Result<BTreeSet<&'a str>, Error> {
+    let mut stale = BTreeSet::new();
+    for rel in old.iter().flat_map(|m| &m.entries) {
+        if produced.contains(rel.as_str()) || !inside(out, rel)? {
+            continue;
+        }
+        if let Existing::File(_) | Existing::Symlink = existing(&out.join(rel))? {
+            stale.insert(rel.as_str());
+        }
+    }
+    Ok(stale)
+}
+
+/// Where the directory cannot be replaced in one step ([`swap`]): every changed file
+/// is written to a temporary file beside its target, then all are renamed over
+/// their targets, the stale files are removed, and the manifest comes last.
+fn write_in_place(
+    out: &Path,
+    old: Option<Manifest>,
+    produced: &BTreeSet<&str>,
+    plan: Vec<(&str, PathBuf, &[u8])>,
+    unchanged: usize,
+    manifest: &str,
+) -> Result<WriteReport, Error> {
     // Phase 1: every new content into a temporary file beside its target.
     let mut staged = Staged::default();
     if let Err(e) = stage_all(out, &plan, &mut staged) {
@@ -140,7 +208,6 @@ fn write_inner(
     // Before anything is replaced, make sure the manifest on disk names every file
     // this run may leave behind, so that an interrupted run can still be cleaned up.
     // An old fingerprint goes too, before anything changes: it vouches for the old files.
-    let produced: BTreeSet<&str> = output.files.keys().map(String::as_str).collect();
     let old_set: BTreeSet<&str> = old
         .iter()
         .flat_map(|m| &m.entries)
@@ -190,16 +257,6 @@ fn write_inner(
     }
 
     // The manifest last.
-    let stamp = fingerprint.map(|f| Stamp {
-        key: f,
-        sizes: sizes_hash(
-            output
-                .files
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.len() as u64)),
-        ),
-    });
-    let manifest = render_manifest(produced, stamp);
     let manifest_path = out.join(MANIFEST);
     if !matches!(existing(&manifest_path)?, Existing::File(b) if b == manifest.as_bytes()) {
         replace_file(&manifest_path, manifest.as_bytes())?;
@@ -1033,6 +1090,159 @@ mod tests {
         assert!(!fs::read_to_string(out.join(MANIFEST))
             .unwrap()
             .contains("new"));
+    }
+
+    /// Writes v2 over v1 with the swap stopped at `stop`; returns (tmp, out).
+    fn write_stopped(stop: swap::Stop) -> (tempfile::TempDir, PathBuf, Result<WriteReport, Error>) {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        write(&out, &crate_v1(), &opts()).unwrap();
+        swap::STOP.with(|s| s.set(Some(stop)));
+        let result = write(&out, &crate_v2(), &opts());
+        swap::STOP.with(|s| s.set(None));
+        (tmp, out, result)
+    }
+
+    /// v1 with one file changed, one removed (with its directory) and one added.
+    fn crate_v2() -> Output {
+        let mut v2 = crate_v1();
+        v2.files
+            .insert("src/a.rs".into(), "pub struct A2;\n".into());
+        v2.files.remove("src/b.rs");
+        v2.files
+            .insert("src/c/c.rs".into(), "pub struct C;\n".into());
+        v2.files
+            .insert("src/lib.rs".into(), "pub mod a;\npub mod c;\n".into());
+        v2
+    }
+
+    /// Every file below `dir` with its contents.
+    fn contents(dir: &Path) -> BTreeMap<String, String> {
+        listing(dir)
+            .into_iter()
+            .filter(|rel| !rel.ends_with('/'))
+            .map(|rel| {
+                let text = fs::read_to_string(dir.join(&rel)).unwrap();
+                (rel, text)
+            })
+            .collect()
+    }
+
+    /// What `write` leaves in a directory for `output` (files plus manifest).
+    fn expected(output: &Output) -> BTreeMap<String, String> {
+        let tmp = tempfile::tempdir().unwrap();
+        write(tmp.path(), output, &opts()).unwrap();
+        contents(tmp.path())
+    }
+
+    fn leftovers(tmp: &Path) -> Vec<String> {
+        listing(tmp)
+            .into_iter()
+            .filter(|rel| rel.contains("docbind-staging") && !rel[..rel.len() - 1].contains('/'))
+            .collect()
+    }
+
+    #[test]
+    fn output_crash_before_the_swap_leaves_the_previous_output() {
+        let (tmp, out, result) = write_stopped(swap::Stop::CrashBefore);
+        assert!(result.is_ok(), "the crash is simulated: no clean-up ran");
+        assert_eq!(
+            contents(&out),
+            expected(&crate_v1()),
+            "previous output intact"
+        );
+        assert_eq!(
+            leftovers(tmp.path()).len(),
+            1,
+            "the staging directory is left"
+        );
+        // The next run finishes the job and removes the leftovers.
+        let report = write(&out, &crate_v2(), &opts()).unwrap();
+        assert_eq!(report.written, ["src/a.rs", "src/c/c.rs", "src/lib.rs"]);
+        assert_eq!(report.removed, ["src/b.rs"]);
+        assert_eq!(contents(&out), expected(&crate_v2()));
+        assert!(leftovers(tmp.path()).is_empty());
+    }
+
+    #[test]
+    fn output_crash_after_the_swap_leaves_the_new_output() {
+        let (tmp, out, result) = write_stopped(swap::Stop::CrashAfter);
+        assert!(result.is_ok());
+        assert_eq!(contents(&out), expected(&crate_v2()), "new output complete");
+        assert!(!out.join("src/b.rs").exists());
+        assert_eq!(
+            leftovers(tmp.path()).len(),
+            1,
+            "the old generation is left beside"
+        );
+        // Even a run that changes nothing removes it.
+        let report = write(&out, &crate_v2(), &opts()).unwrap();
+        assert!(report.written.is_empty());
+        assert!(leftovers(tmp.path()).is_empty());
+    }
+
+    #[test]
+    fn output_error_before_the_swap_changes_nothing() {
+        let (tmp, out, result) = write_stopped(swap::Stop::Fail);
+        assert!(result.is_err());
+        assert_eq!(contents(&out), expected(&crate_v1()));
+        assert!(leftovers(tmp.path()).is_empty(), "cleaned up");
+    }
+
+    #[test]
+    fn output_swap_keeps_other_files_links_and_unchanged_inodes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        write(&out, &crate_v1(), &opts()).unwrap();
+        age(&out, ALL_V1);
+        fs::create_dir_all(out.join("target/debug")).unwrap();
+        fs::write(out.join("target/debug/x"), "build output").unwrap();
+        fs::write(out.join("src/mine.rs"), "// mine").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("../Cargo.toml", out.join("src/link")).unwrap();
+        let report = write(&out, &crate_v2(), &opts()).unwrap();
+        assert_eq!(report.removed, ["src/b.rs"]);
+        assert_eq!(
+            fs::read_to_string(out.join("target/debug/x")).unwrap(),
+            "build output"
+        );
+        assert_eq!(
+            fs::read_to_string(out.join("src/mine.rs")).unwrap(),
+            "// mine"
+        );
+        #[cfg(unix)]
+        assert_eq!(
+            fs::read_link(out.join("src/link")).unwrap(),
+            Path::new("../Cargo.toml")
+        );
+        assert_eq!(
+            mtime(&out.join("Cargo.toml")),
+            old_time(),
+            "unchanged: same inode"
+        );
+        assert!(leftovers(tmp.path()).is_empty());
+    }
+
+    /// Where the directory cannot be swapped (here: `out` is a symbolic link, which
+    /// the swap would replace), files are replaced one by one, with the same result.
+    #[cfg(unix)]
+    #[test]
+    fn output_in_place_fallback_writes_the_same() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().join("real");
+        fs::create_dir(&real).unwrap();
+        let out = tmp.path().join("out");
+        std::os::unix::fs::symlink(&real, &out).unwrap();
+        write(&out, &crate_v1(), &opts()).unwrap();
+        let report = write(&out, &crate_v2(), &opts()).unwrap();
+        assert_eq!(report.written, ["src/a.rs", "src/c/c.rs", "src/lib.rs"]);
+        assert_eq!(report.removed, ["src/b.rs"]);
+        assert!(
+            fs::symlink_metadata(&out).unwrap().is_symlink(),
+            "still a link"
+        );
+        assert_eq!(contents(&real), expected(&crate_v2()));
+        assert!(leftovers(tmp.path()).is_empty());
     }
 
     #[test]
