@@ -109,7 +109,7 @@ fn write_inner(
 ) -> Result<WriteReport, Error> {
     validate_output(output)?;
     let old = read_manifest_guarded(out, opts.force)?;
-    swap::clean_up(out)?;
+    swap::clean_up(out);
 
     let mut inside_dirs = InsideDirs::default();
     for rel in output.files.keys() {

@@ -13,16 +13,19 @@ const MAX_DEPTH: usize = 64;
 
 /// One diagnostic per example property that the tables do not list.
 pub fn check_examples(model: &Model) -> (usize, Vec<Diagnostic>) {
-    let mut strict = 0;
-    let mut diags = Vec::new();
-    for ex in &model.examples {
-        let before = diags.len();
-        check_example(model, ex, &mut diags);
-        if diags.len() == before {
-            strict += 1;
-        }
-    }
-    (strict, diags)
+    use rayon::prelude::*;
+    // Each example on its own, in parallel; diagnostics in example order.
+    let per_example: Vec<Vec<Diagnostic>> = model
+        .examples
+        .par_iter()
+        .map(|ex| {
+            let mut diags = Vec::new();
+            check_example(model, ex, &mut diags);
+            diags
+        })
+        .collect();
+    let strict = per_example.iter().filter(|d| d.is_empty()).count();
+    (strict, per_example.into_iter().flatten().collect())
 }
 
 fn check_example(model: &Model, ex: &Example, out: &mut Vec<Diagnostic>) {

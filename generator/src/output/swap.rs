@@ -82,29 +82,24 @@ fn staging_prefix(out: &Path) -> Option<(PathBuf, String)> {
 
 /// Removes staging directories that earlier runs on `out` left behind (a crash, or a
 /// failed clean-up); nothing when there are none or `out` has no parent.
-pub(super) fn clean_up(out: &Path) -> Result<(), Error> {
-    match staging_prefix(out) {
-        Some((parent, prefix)) if parent.is_dir() => remove_leftovers(&parent, &prefix),
-        _ => Ok(()),
-    }
-}
-
-fn remove_leftovers(parent: &Path, prefix: &str) -> Result<(), Error> {
-    let entries = match fs::read_dir(parent) {
-        Ok(entries) => entries,
-        Err(e) => return Err(Error::io(parent, e)),
+/// Best effort: what cannot be removed now is tried again next time, and a new
+/// staging directory never has the name of an old one (it carries the pid).
+pub(super) fn clean_up(out: &Path) {
+    let Some((parent, prefix)) = staging_prefix(out) else {
+        return;
+    };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
     };
     for entry in entries.flatten() {
         let is_leftover = entry
             .file_name()
             .to_str()
-            .is_some_and(|n| n.starts_with(prefix));
+            .is_some_and(|n| n.starts_with(&prefix));
         if is_leftover && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            let path = entry.path();
-            fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+            let _ = fs::remove_dir_all(entry.path());
         }
     }
-    Ok(())
 }
 
 /// Brings `out` to the plan's contents in one step (see the module docs).
@@ -124,7 +119,6 @@ pub(super) fn replace_dir(out: &Path, plan: &Plan<'_>) -> Result<Outcome, Error>
     if !existing {
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
     }
-    remove_leftovers(&parent, &prefix)?;
     let staging = parent.join(format!("{prefix}{}", std::process::id()));
     match build(out, existing, &staging, plan) {
         Ok(true) => {}
@@ -191,7 +185,19 @@ fn report(plan: &Plan<'_>) -> WriteReport {
 /// Fills the staging directory: `Ok(false)` when something here rules the exchange
 /// out (then the caller removes the staging directory and writes in place).
 fn build(out: &Path, existing: bool, staging: &Path, plan: &Plan<'_>) -> Result<bool, Error> {
-    fs::create_dir(staging).map_err(|e| Error::io(staging, e))?;
+    match fs::create_dir(staging) {
+        Ok(()) => {}
+        // The parent is not ours to write: `out` itself may still be.
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
+            ) =>
+        {
+            return Ok(false)
+        }
+        Err(e) => return Err(Error::io(staging, e)),
+    }
     // A manifest that stays the same is linked like any unchanged file.
     let manifest_same =
         existing && fs::read(out.join(MANIFEST)).is_ok_and(|old| old == plan.manifest.as_bytes());
@@ -273,6 +279,9 @@ fn mirror(out: &Path, staging: &Path, rel: &str, skip: &BTreeSet<&str>) -> Resul
                 return Ok(false);
             }
         } else if kind.is_symlink() {
+            if skip.contains(child.as_str()) {
+                continue;
+            }
             if !copy_symlink(&entry.path(), &staging.join(&child))? {
                 return Ok(false);
             }
