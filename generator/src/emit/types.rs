@@ -97,8 +97,13 @@ fn object_impl(name: &Ident, fields: &[Field<'_>], cfgs: &[TokenStream]) -> Toke
 /// One property field: `Option<Option<T>>`, where the outer `None` is "absent" and
 /// `Some(None)` is JSON `null`.
 fn field_tokens(index: &Index<'_>, owner: &TypeInfo<'_>, field: &Field<'_>) -> TokenStream {
-    let doc = docs::attrs(field.prop.description.as_deref().unwrap_or_default());
     let json_name = &field.prop.name;
+    // One block of doc lines: the description, then the JSON name when it differs.
+    let mut doc_lines = docs::lines(field.prop.description.as_deref().unwrap_or_default());
+    if field.name != *json_name {
+        doc_lines.push(docs::one_line(&format!("JSON: `{json_name}`.")));
+    }
+    let doc = docs::lines_attrs(&doc_lines);
     let name = ident(&field.name);
     let mut ty = index.type_ref(&field.prop.ty);
     if field.prop.collection {
@@ -106,11 +111,8 @@ fn field_tokens(index: &Index<'_>, owner: &TypeInfo<'_>, field: &Field<'_>) -> T
     } else if index.is_boxed(&owner.qualified, json_name) {
         ty = quote!(::std::boxed::Box<#ty>);
     }
-    let json_doc =
-        (field.name != *json_name).then(|| docs::line_attr(&format!("JSON: `{json_name}`.")));
     quote! {
         #doc
-        #json_doc
         pub #name: ::core::option::Option<::core::option::Option<#ty>>,
     }
 }
