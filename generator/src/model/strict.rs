@@ -124,21 +124,24 @@ fn concrete_type<'m>(model: &'m Model, ty: &str, odata: Option<&Value>) -> Optio
     let Some(named) = named else {
         return Some(declared);
     };
-    let derived = model.type_by_name(named).or_else(|| {
-        model
-            .types
-            .iter()
-            .find(|t| t.qualified().eq_ignore_ascii_case(named))
-    });
+    let derived = model
+        .type_by_name(named)
+        .or_else(|| model.types.iter().find(|t| named_ignoring_case(t, named)));
+    // Compared field by field: this runs for every object of every example.
+    let same = |a: &TypeDef| a.namespace == declared.namespace && a.name == declared.name;
     match derived {
-        Some(d)
-            if d.qualified() == declared.qualified()
-                || ancestors(model, d).any(|a| a.qualified() == declared.qualified()) =>
-        {
-            Some(d)
-        }
+        Some(d) if same(d) || ancestors(model, d).any(same) => Some(d),
         _ => Some(declared),
     }
+}
+
+/// `t.qualified().eq_ignore_ascii_case(q)` without building the qualified name.
+fn named_ignoring_case(t: &TypeDef, q: &str) -> bool {
+    let (ns, name, q) = (t.namespace.as_bytes(), t.name.as_bytes(), q.as_bytes());
+    q.len() == ns.len() + 1 + name.len()
+        && q[..ns.len()].eq_ignore_ascii_case(ns)
+        && q[ns.len()] == b'.'
+        && q[ns.len() + 1..].eq_ignore_ascii_case(name)
 }
 
 fn ancestors<'m>(model: &'m Model, t: &'m TypeDef) -> impl Iterator<Item = &'m TypeDef> {

@@ -113,6 +113,16 @@ const LEAD_INS: &[&str] = &[
 /// description: the code spans after the lead-in, or the Intune numeric form
 /// ``0 - `a`, 1 - `b` `` (names only).
 pub fn allowed_values(text: &Inline) -> Vec<String> {
+    // Every lead-in has "value" in it; most cells have none (measured: the searches
+    // below were 3% of parse + model on the corpus).
+    let has_value = text
+        .text
+        .as_bytes()
+        .windows(5)
+        .any(|w| w.eq_ignore_ascii_case(b"value"));
+    if !has_value {
+        return Vec::new();
+    }
     let lower = text.text.to_ascii_lowercase();
     let Some(at) = LEAD_INS.iter().filter_map(|l| lower.find(l)).min() else {
         return Vec::new();
