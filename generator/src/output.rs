@@ -330,12 +330,15 @@ fn validate_output(output: &Output) -> Result<(), Error> {
                 "refusing output path {rel:?}: the name is reserved for docbind's manifest"
             )));
         }
+        // A path below `rel/` sorts first among those from `rel/` on, so one look
+        // at that key is enough (scanning every later key was quadratic: 0.5 s of
+        // CPU for the corpus's 10 756 files).
         let dir_prefix = format!("{rel}/");
-        let mut after = output.files.range::<String, _>((
-            std::ops::Bound::Excluded(rel.clone()),
+        let mut from_prefix = output.files.range::<str, _>((
+            std::ops::Bound::Included(dir_prefix.as_str()),
             std::ops::Bound::Unbounded,
         ));
-        if after.any(|(k, _)| k.starts_with(&dir_prefix)) {
+        if from_prefix.next().is_some_and(|(k, _)| k.starts_with(&dir_prefix)) {
             return Err(Error::Refused(format!(
                 "refusing output path {rel:?}: another output file needs it to be a directory"
             )));
