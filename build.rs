@@ -24,8 +24,16 @@ fn generate() -> Result<(), String> {
     let out_dir = env_path("OUT_DIR")?;
     let input = manifest_dir.join("docs-input");
 
-    let run = docbind::run_dirs(&[input]).map_err(|e| e.to_string())?;
-    let result = emit_all(&run, &out_dir);
+    // The crate exactly as `docbind generate` writes it (with the same fingerprint,
+    // so it is skipped when already there), then the single file.
+    let gen = GenerateOptions {
+        emit: EmitOptions::default(),
+        write: WriteOptions { force: true },
+    };
+    let report =
+        docbind::generate(&[input], &out_dir.join("crate"), &gen).map_err(|e| e.to_string())?;
+    let run = report.run;
+    let result = emit_single(&run, &out_dir);
     if result.is_err() {
         // Every diagnostic as a warning, so the cause shows next to the failure.
         for d in &run.diagnostics {
@@ -38,7 +46,7 @@ fn generate() -> Result<(), String> {
     result
 }
 
-fn emit_all(run: &docbind::Run, out_dir: &Path) -> Result<(), String> {
+fn emit_single(run: &docbind::Run, out_dir: &Path) -> Result<(), String> {
     let errors: Vec<String> = run
         .diagnostics
         .iter()
@@ -56,16 +64,7 @@ fn emit_all(run: &docbind::Run, out_dir: &Path) -> Result<(), String> {
     let opts = EmitOptions::default();
     let single = docbind::emit::emit_single_file(&run.model, &opts).map_err(|e| e.to_string())?;
     let single_path = out_dir.join("docbind_bindings.rs");
-    std::fs::write(&single_path, single).map_err(|e| format!("{}: {e}", single_path.display()))?;
-
-    // Like `docbind generate`: skipped when the crate of the same fingerprint is there.
-    let gen = GenerateOptions {
-        emit: opts,
-        write: WriteOptions { force: true },
-    };
-    docbind::generate::write_model(&run.model, &out_dir.join("crate"), &gen)
-        .map_err(|e| e.to_string())?;
-    Ok(())
+    std::fs::write(&single_path, single).map_err(|e| format!("{}: {e}", single_path.display()))
 }
 
 fn env_path(name: &str) -> Result<PathBuf, String> {

@@ -1,8 +1,9 @@
-//! Hashes the sources that decide what docbind emits for a given model (`src/emit/`,
-//! and `src/model/`, whose helpers the emitter calls) into `DOCBIND_EMITTER_HASH`.
-//! The fingerprint that `docbind generate` keeps in its manifest includes it, so a
-//! change to the emitter never lets a regeneration be skipped as a no-op. Line ends
-//! are normalised, so a checkout with CRLF gets the same hash.
+//! Hashes the sources that decide what docbind emits for given pages (reading them,
+//! `src/source.rs`; parsing, `src/parse/`; the model, `src/model/`; the emitter,
+//! `src/emit/`; `src/lib.rs`, which joins them) into `DOCBIND_EMITTER_HASH`. The
+//! fingerprint that `docbind generate` keeps in its manifest includes it, so a change
+//! to any of them never lets a regeneration be skipped as a no-op. Line ends are
+//! normalised, so a checkout with CRLF gets the same hash.
 
 #[path = "src/stable_hash.rs"]
 #[allow(dead_code)]
@@ -10,13 +11,18 @@ mod stable_hash;
 
 use std::path::{Path, PathBuf};
 
-const DIRS: &[&str] = &["src/emit", "src/model"];
+const DIRS: &[&str] = &["src/emit", "src/model", "src/parse"];
+const FILES: &[&str] = &["src/source.rs", "src/lib.rs"];
 
 fn main() {
     let mut files = Vec::new();
     for dir in DIRS {
         println!("cargo:rerun-if-changed={dir}");
         collect(Path::new(dir), &mut files);
+    }
+    for file in FILES {
+        println!("cargo:rerun-if-changed={file}");
+        files.push(PathBuf::from(file));
     }
     files.sort();
     let mut h = stable_hash::StableHasher::new();

@@ -338,7 +338,10 @@ fn validate_output(output: &Output) -> Result<(), Error> {
             std::ops::Bound::Included(dir_prefix.as_str()),
             std::ops::Bound::Unbounded,
         ));
-        if from_prefix.next().is_some_and(|(k, _)| k.starts_with(&dir_prefix)) {
+        if from_prefix
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(&dir_prefix))
+        {
             return Err(Error::Refused(format!(
                 "refusing output path {rel:?}: another output file needs it to be a directory"
             )));
