@@ -456,54 +456,51 @@ pub fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(
     Ok(T::read(&mut ObjectReader { map }))
 }
 
-/// `Serialize` and `Deserialize` of a generated struct, through its [`Object`] impl:
-/// `serde_object!(Name);` stands for the two one-line impls, written out once here
-/// instead of in every file.
-// Unused in a crate built with features that have no such type.
+/// `Serialize` and `Deserialize` of `$name` through two functions of this module,
+/// `$serialize(&value, serializer)` and `$deserialize(deserializer)`: the impls
+/// behind [`serde_object`] and [`serde_str_enum`], written out once here instead of
+/// in every file.
+// Each is unused in a crate built with features that have no such type.
 #[allow(unused_macros)]
-macro_rules! serde_object {
-    ($name:ident) => {
+macro_rules! serde_impls {
+    ($name:ident, $serialize:ident, $deserialize:ident) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> ::core::result::Result<S::Ok, S::Error> {
-                $crate::runtime::serialize_object(self, serializer)
+                $crate::runtime::$serialize(self, serializer)
             }
         }
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                $crate::runtime::deserialize_object(deserializer)
+                $crate::runtime::$deserialize(deserializer)
             }
         }
     };
 }
 #[allow(unused_imports)]
+pub(crate) use serde_impls;
+
+/// `serde_object!(Name);`: serde's traits for a generated struct, through its
+/// [`Object`] impl ([`serialize_object`], [`deserialize_object`]).
+#[allow(unused_macros)]
+macro_rules! serde_object {
+    ($name:ident) => {
+        $crate::runtime::serde_impls!($name, serialize_object, deserialize_object);
+    };
+}
+#[allow(unused_imports)]
 pub(crate) use serde_object;
 
-/// `Serialize` and `Deserialize` of a generated string enum, through its
-/// [`StrEnum`] impl (see [`serde_object`]).
-// Unused in a crate built with features that have no such type.
+/// `serde_str_enum!(Name);`: serde's traits for a generated string enum, through
+/// its [`StrEnum`] impl ([`serialize_str_enum`], [`deserialize_str_enum`]).
 #[allow(unused_macros)]
 macro_rules! serde_str_enum {
     ($name:ident) => {
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
-                $crate::runtime::serialize_str_enum(self, serializer)
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> ::core::result::Result<Self, D::Error> {
-                $crate::runtime::deserialize_str_enum(deserializer)
-            }
-        }
+        $crate::runtime::serde_impls!($name, serialize_str_enum, deserialize_str_enum);
     };
 }
 #[allow(unused_imports)]
