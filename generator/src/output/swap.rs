@@ -141,19 +141,10 @@ pub(super) fn replace_dir(out: &Path, plan: &Plan<'_>) -> Result<Outcome, Error>
     if existing {
         if let Err(e) = exchange(&staging, out) {
             let _ = fs::remove_dir_all(&staging);
-            return match e.raw_os_error() {
-                // No exchange on this file system or kernel.
-                Some(code)
-                    if [
-                        libc_codes::EINVAL,
-                        libc_codes::ENOSYS,
-                        libc_codes::EOPNOTSUPP,
-                    ]
-                    .contains(&code) =>
-                {
-                    Ok(Outcome::Unsupported)
-                }
-                _ => Err(Error::io(out, e)),
+            return if cannot_exchange(&e) {
+                Ok(Outcome::Unsupported)
+            } else {
+                Err(Error::io(out, e))
             };
         }
     } else if let Err(e) = fs::rename(&staging, out) {
@@ -167,11 +158,26 @@ pub(super) fn replace_dir(out: &Path, plan: &Plan<'_>) -> Result<Outcome, Error>
     Ok(Outcome::Done(report(plan)))
 }
 
-/// Error numbers of the exchange that mean "not supported here" (Linux values).
-mod libc_codes {
-    pub const EINVAL: i32 = 22;
-    pub const ENOSYS: i32 = 38;
-    pub const EOPNOTSUPP: i32 = 95;
+/// Errors of the exchange that mean it cannot be done here, rather than a failure:
+/// no such call or flag on this kernel or file system (`EINVAL`, `ENOSYS`,
+/// `EOPNOTSUPP`), or `--out` a mount point (`EXDEV`, `EBUSY`).
+#[cfg(target_os = "linux")]
+fn cannot_exchange(e: &io::Error) -> bool {
+    use rustix::io::Errno;
+    let unsupported = [
+        Errno::INVAL,
+        Errno::NOSYS,
+        Errno::OPNOTSUPP,
+        Errno::XDEV,
+        Errno::BUSY,
+    ];
+    e.raw_os_error()
+        .is_some_and(|code| unsupported.iter().any(|x| x.raw_os_error() == code))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn cannot_exchange(_: &io::Error) -> bool {
+    true
 }
 
 fn report(plan: &Plan<'_>) -> WriteReport {
