@@ -22,7 +22,7 @@
 //! `[features]` in the emitted Cargo.toml that variant is skipped. `--reps N` times
 //! each build N times (median; default 1). These builds take minutes on 2 cores.
 
-use docbind::emit::{EmitOptions, Output};
+use docbind::emit::{feature_name, EmitOptions, Output};
 use docbind::model::{Model, TypeDef};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -414,28 +414,6 @@ fn primitive(ty: &str) -> Option<&'static str> {
         t if t.starts_with("Edm.") => "::std::string::String",
         _ => return None,
     })
-}
-
-/// docbind's feature name of a workload (see `emit::names::feature_name`).
-fn feature_name(workload: &str) -> String {
-    let out: String = workload
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let mut out = out.trim_matches(['-', '_']).to_string();
-    if out.is_empty() {
-        out = "graph".into();
-    }
-    if out == "default" || out == "full" {
-        out.push_str("-workload");
-    }
-    out
 }
 
 fn module_name(namespace: &str) -> String {

@@ -166,7 +166,15 @@ fn write_inner(
             return Ok(report);
         }
     }
-    write_in_place(out, old, &produced, plan, unchanged, &manifest)
+    write_in_place(
+        out,
+        old.as_ref(),
+        &produced,
+        &stale,
+        plan,
+        unchanged,
+        &manifest,
+    )
 }
 
 /// The files of the previous manifest that are no longer produced and are there.
@@ -180,7 +188,8 @@ fn stale_files<'a>(
         if produced.contains(rel.as_str()) || !inside(out, rel)? {
             continue;
         }
-        if let Existing::File(_) | Existing::Symlink = existing(&out.join(rel))? {
+        // A file or a symbolic link; only looked at, not read.
+        if metadata(&out.join(rel))?.is_some_and(|m| !m.is_dir()) {
             stale.insert(rel.as_str());
         }
     }
@@ -192,8 +201,9 @@ fn stale_files<'a>(
 /// their targets, the stale files are removed, and the manifest comes last.
 fn write_in_place(
     out: &Path,
-    old: Option<Manifest>,
+    old: Option<&Manifest>,
     produced: &BTreeSet<&str>,
+    stale: &BTreeSet<&str>,
     plan: Vec<(&str, PathBuf, &[u8])>,
     unchanged: usize,
     manifest: &str,
@@ -213,9 +223,9 @@ fn write_in_place(
         .flat_map(|m| &m.entries)
         .map(String::as_str)
         .collect();
-    let removing = old_set.iter().any(|rel| !produced.contains(rel));
-    let old_fingerprint = old.as_ref().is_some_and(|m| m.fingerprint.is_some());
-    if !produced.is_subset(&old_set) || (old_fingerprint && (!staged.temps.is_empty() || removing))
+    let old_fingerprint = old.is_some_and(|m| m.fingerprint.is_some());
+    if !produced.is_subset(&old_set)
+        || (old_fingerprint && (!staged.temps.is_empty() || !stale.is_empty()))
     {
         let union: BTreeSet<&str> = produced.union(&old_set).copied().collect();
         let text = render_manifest(union, None);
@@ -239,21 +249,13 @@ fn write_in_place(
         written.push(rel);
     }
 
-    // Files docbind wrote before and no longer produces.
-    let mut removed = Vec::new();
-    for rel in old.iter().flat_map(|m| &m.entries) {
-        if produced.contains(rel.as_str()) || !inside(out, rel)? {
-            continue;
-        }
+    // Files docbind wrote before and no longer produces (see `stale_files`).
+    let mut removed = Vec::with_capacity(stale.len());
+    for rel in stale {
         let path = out.join(rel);
-        match existing(&path)? {
-            Existing::File(_) | Existing::Symlink => {
-                fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
-                prune_empty_dirs(out, &path);
-                removed.push(rel.clone());
-            }
-            Existing::Missing | Existing::Dir => {}
-        }
+        fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        prune_empty_dirs(out, &path);
+        removed.push(rel.to_string());
     }
 
     // The manifest last.
@@ -451,15 +453,23 @@ enum Existing {
 }
 
 fn existing(path: &Path) -> Result<Existing, Error> {
-    match fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => Ok(Existing::Symlink),
-        Ok(m) if m.is_dir() => Ok(Existing::Dir),
-        Ok(_) => fs::read(path)
+    Ok(match metadata(path)? {
+        None => Existing::Missing,
+        Some(m) if m.file_type().is_symlink() => Existing::Symlink,
+        Some(m) if m.is_dir() => Existing::Dir,
+        Some(_) => fs::read(path)
             .map(Existing::File)
-            .map_err(|e| Error::io(path, e)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Existing::Missing),
+            .map_err(|e| Error::io(path, e))?,
+    })
+}
+
+/// What stands at `path`, not following a symbolic link; `None` when nothing is there.
+fn metadata(path: &Path) -> Result<Option<fs::Metadata>, Error> {
+    match fs::symlink_metadata(path) {
+        Ok(m) => Ok(Some(m)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         // A file stands where a parent directory should be: nothing can be there.
-        Err(_) if path.parent().is_some_and(|p| p.is_file()) => Ok(Existing::Missing),
+        Err(_) if path.parent().is_some_and(|p| p.is_file()) => Ok(None),
         Err(e) => Err(Error::io(path, e)),
     }
 }

@@ -23,6 +23,10 @@ mod types;
 #[allow(dead_code)] // only its tests use it here
 mod runtime_src;
 
+/// The cargo feature of a workload in emitted crates (for tools that build them
+/// with some features only).
+pub use names::feature_name;
+
 use crate::model::Model;
 use crate::Error;
 use index::Index;

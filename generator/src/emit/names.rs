@@ -139,11 +139,9 @@ pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// The module of a namespace: snake case of its last component
-/// (`microsoft.graph` → `graph`, `microsoft.graph.callRecords` → `call_records`).
 /// A cargo feature name for a workload: lower case, `[a-z0-9-_]`, starting with a
 /// letter or digit.
-pub(crate) fn feature_name(workload: &str) -> String {
+pub fn feature_name(workload: &str) -> String {
     let mut out: String = workload
         .chars()
         .map(|c| {
@@ -165,6 +163,8 @@ pub(crate) fn feature_name(workload: &str) -> String {
     out
 }
 
+/// The module of a namespace: snake case of its last component
+/// (`microsoft.graph` → `graph`, `microsoft.graph.callRecords` → `call_records`).
 pub(crate) fn namespace_module(namespace: &str) -> String {
     snake(namespace.rsplit('.').next().unwrap_or(namespace))
 }

@@ -119,43 +119,51 @@ pub(super) fn replace_dir(out: &Path, plan: &Plan<'_>) -> Result<Outcome, Error>
     if !existing {
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
     }
-    let staging = parent.join(format!("{prefix}{}", std::process::id()));
-    match build(out, existing, &staging, plan) {
-        Ok(true) => {}
-        Ok(false) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Ok(Outcome::Unsupported);
-        }
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
+    let mut staging = Staging {
+        path: parent.join(format!("{prefix}{}", std::process::id())),
+        keep: false,
+    };
+    if !build(out, existing, &staging.path, plan)? {
+        return Ok(Outcome::Unsupported);
     }
     if stop_at(Stop::Fail) {
-        let _ = fs::remove_dir_all(&staging);
         return Err(Error::Internal("stopped before the exchange (test)".into()));
     }
     if stop_at(Stop::CrashBefore) {
+        staging.keep = true;
         return Ok(Outcome::Done(WriteReport::default()));
     }
     if existing {
-        if let Err(e) = exchange(&staging, out) {
-            let _ = fs::remove_dir_all(&staging);
+        if let Err(e) = exchange(&staging.path, out) {
             return if cannot_exchange(&e) {
                 Ok(Outcome::Unsupported)
             } else {
                 Err(Error::io(out, e))
             };
         }
-    } else if let Err(e) = fs::rename(&staging, out) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(Error::io(out, e));
+    } else {
+        fs::rename(&staging.path, out).map_err(|e| Error::io(out, e))?;
     }
-    if !stop_at(Stop::CrashAfter) {
-        // The previous generation; what fails to go now goes on the next run.
-        let _ = fs::remove_dir_all(&staging);
-    }
+    // After the exchange the staging directory holds the previous generation.
+    staging.keep = stop_at(Stop::CrashAfter);
     Ok(Outcome::Done(report(plan)))
+}
+
+/// The staging directory: removed when this goes out of scope, whether the write
+/// failed, fell back or is done (then it holds the previous generation), unless
+/// `keep` (a crash, simulated by the tests). What fails to go now goes on the next
+/// run ([`clean_up`]).
+struct Staging {
+    path: PathBuf,
+    keep: bool,
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
 }
 
 /// Errors of the exchange that mean it cannot be done here, rather than a failure:
