@@ -172,23 +172,13 @@ pub fn fingerprint(model: &Model, opts: &EmitOptions) -> Option<u64> {
         operations,
         examples,
     } = model;
-    let mut h = StableHasher::new();
-    h.write_str("docbind fingerprint 1");
-    h.write_str(env!("CARGO_PKG_VERSION"));
-    h.write_str(env!("DOCBIND_EMITTER_HASH"));
-    h.write_str(&format!("{opts:?}"));
-    for hashes in [
+    let lists = [
         item_hashes(types)?,
         item_hashes(enums)?,
         item_hashes(operations)?,
         item_hashes(examples)?,
-    ] {
-        h.write_u64(hashes.len() as u64);
-        for x in hashes {
-            h.write_u64(x);
-        }
-    }
-    Some(h.finish())
+    ];
+    Some(combine("docbind fingerprint 1", opts, &lists))
 }
 
 /// A stable hash of everything that decides what [`generate`] emits for `files`:
@@ -210,14 +200,22 @@ pub fn input_fingerprint(files: &[source::SourceFile], opts: &EmitOptions) -> u6
             h.finish()
         })
         .collect();
+    combine("docbind input fingerprint 1", opts, &[per_file])
+}
+
+/// A fingerprint of one `kind` from lists of hashes of its parts, with what every
+/// fingerprint holds: the emit options, docbind's version and the hash of its sources.
+fn combine(kind: &str, opts: &EmitOptions, lists: &[Vec<u64>]) -> u64 {
     let mut h = StableHasher::new();
-    h.write_str("docbind input fingerprint 1");
+    h.write_str(kind);
     h.write_str(env!("CARGO_PKG_VERSION"));
     h.write_str(env!("DOCBIND_EMITTER_HASH"));
     h.write_str(&format!("{opts:?}"));
-    h.write_u64(per_file.len() as u64);
-    for x in per_file {
-        h.write_u64(x);
+    for list in lists {
+        h.write_u64(list.len() as u64);
+        for &x in list {
+            h.write_u64(x);
+        }
     }
     h.finish()
 }
