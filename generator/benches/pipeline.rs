@@ -236,6 +236,7 @@ fn speed(
     let mut bytes = 0;
     let mut files_written = 0;
     let mut floor_cpus = Vec::new();
+    let mut formats = Vec::new();
     for _ in 0..reps {
         let cpu = cpu_time();
         let (f, r, b) = floor(dirs)?;
@@ -266,6 +267,9 @@ fn speed(
             phases.entry(k).or_default().push(v);
         }
         drop(report);
+        if formats.len() < reps {
+            formats.push(format_floor(&out)?);
+        }
         // Removed at the very end: deleting thousands of files makes work for the
         // file system (discards) that would slow down the next repetitions' writes.
         keep.push(tmp);
@@ -308,6 +312,58 @@ fn speed(
         cpu.as_secs_f64() / b.as_secs_f64(),
         cpu.as_secs_f64() / floor_cpu.as_secs_f64().max(0.001)
     );
+    let f = median(formats);
+    println!(
+        "  format floor  {} s   syn + prettyplease alone over the emitted code (no docs) = {:.2} a: \
+         the least any emitter formatting through them pays",
+        secs(f),
+        f.as_secs_f64() / a.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// What formatting through syn and prettyplease costs by itself: the Rust files in
+/// `out`, doc comment lines removed (the pipeline keeps doc text out of both), lexed
+/// into tokens, then the wall time of `syn::parse2` + `prettyplease::unparse` over
+/// all of them, in parallel like the pipeline (lexing measured apart and subtracted:
+/// token streams cannot cross threads).
+fn format_floor(out: &Path) -> Result<Duration, String> {
+    let mut texts = Vec::new();
+    rust_files(out, &mut texts).map_err(|e| e.to_string())?;
+    let code: Vec<String> = texts
+        .par_iter()
+        .map(|t| {
+            t.lines()
+                .filter(|l| !l.trim_start().starts_with("///"))
+                .flat_map(|l| [l, "\n"])
+                .collect()
+        })
+        .collect();
+    let lex = |format: bool| -> Result<Duration, String> {
+        let start = Instant::now();
+        code.par_iter().try_for_each(|c| {
+            let tokens: proc_macro2::TokenStream = c.parse().map_err(|e| format!("{e:?}"))?;
+            if format {
+                let file = syn::parse2::<syn::File>(tokens).map_err(|e| e.to_string())?;
+                black_box(prettyplease::unparse(&file));
+            }
+            Ok::<(), String>(())
+        })?;
+        Ok(start.elapsed())
+    };
+    let lexing = lex(false)?;
+    Ok(lex(true)?.saturating_sub(lexing))
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            rust_files(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(std::fs::read_to_string(&path)?);
+        }
+    }
     Ok(())
 }
 
