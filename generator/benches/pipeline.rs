@@ -462,12 +462,13 @@ fn noop(name: &str, dirs: &[PathBuf], reps: usize) -> Result<(), String> {
     let start = Instant::now();
     let w = docbind::generate::write_model(&run.model, &out, &opts).map_err(|e| e.to_string())?;
     println!(
-        "{name} one page changed ({}, property {}): {} files written {:?}, {} removed; {} s to emit and write",
+        "{name} one page changed ({}, property {}): {} files written {:?}, {} removed, {} not formatted again (code unchanged); {} s to emit and write",
         prop.source.file,
         prop.name,
         w.write.written.len(),
         w.write.written.iter().take(4).collect::<Vec<_>>(),
         w.write.removed.len(),
+        w.reused,
         secs(start.elapsed()),
     );
     Ok(())

@@ -41,6 +41,9 @@ pub struct Report {
     /// False when the output of the same fingerprint was already in place, so that
     /// nothing was emitted (nor written).
     pub emitted: bool,
+    /// Files whose formatted text was taken from the output folder, their code
+    /// being the same (see [`emit::emit_reusing`]).
+    pub reused: usize,
     pub timings: Timings,
 }
 
@@ -49,6 +52,7 @@ pub struct Report {
 pub struct Written {
     pub write: WriteReport,
     pub emitted: bool,
+    pub reused: usize,
     /// Only `fingerprint`, `emit` and `write` are set.
     pub timings: Timings,
 }
@@ -94,6 +98,7 @@ pub fn generate(inputs: &[PathBuf], out: &Path, opts: &GenerateOptions) -> Resul
         run,
         write: written.write,
         emitted: written.emitted,
+        reused: written.reused,
         timings: Timings {
             read,
             parse: run_timings.parse,
@@ -129,6 +134,7 @@ fn write_keyed(
                 ..WriteReport::default()
             },
             emitted: false,
+            reused: 0,
             timings: Timings {
                 fingerprint: start.elapsed(),
                 ..Timings::default()
@@ -138,7 +144,14 @@ fn write_keyed(
     let fingerprint = start.elapsed();
 
     let start = Instant::now();
-    let emitted = emit::emit(model, &opts.emit)?;
+    // Files of a folder docbind wrote before (it has a manifest) may be reused when
+    // their code has not changed; `emit_reusing` checks each one's key and text.
+    let ours = out.join(output::MANIFEST).is_file();
+    let previous = |rel: &str| {
+        ours.then(|| std::fs::read_to_string(out.join(rel)).ok())
+            .flatten()
+    };
+    let (emitted, reused) = emit::emit_reusing(model, &opts.emit, &previous)?;
     let emit = start.elapsed();
 
     let start = Instant::now();
@@ -150,6 +163,7 @@ fn write_keyed(
     Ok(Written {
         write,
         emitted: true,
+        reused,
         timings: Timings {
             fingerprint,
             emit,
@@ -409,6 +423,54 @@ mod tests {
         let mut touched = touched;
         touched.sort();
         assert_eq!(touched, expected);
+
+        // Only those two were formatted again: every other Rust file's text was
+        // reused (Cargo.toml and the verbatim runtime are never formatted).
+        assert_eq!(second.reused, all - 2 - written.len());
+        // And what was reused is what formatting gives.
+        let fresh = emit::emit(&second.run.model, &opts.emit).unwrap();
+        for (rel, text) in &fresh.files {
+            assert_eq!(&fs::read_to_string(out.join(rel)).unwrap(), text, "{rel}");
+        }
+    }
+
+    #[test]
+    fn generate_reuses_no_edited_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let opts = GenerateOptions::default();
+        let first = generate(&[docs_input()], &out, &opts).unwrap();
+        let files = first.write.written.len();
+        // A hand edit below the key line, and a manifest without its fingerprint
+        // (as after an interrupted run), so that generate emits again.
+        let edited = out.join("src/graph/group_assignment_target.rs");
+        let text = fs::read_to_string(&edited).unwrap();
+        fs::write(&edited, text.replacen("pub struct", "pub(crate) struct", 1)).unwrap();
+        let manifest = out.join(output::MANIFEST);
+        let listing = fs::read_to_string(&manifest).unwrap();
+        let unstamped: String = listing
+            .lines()
+            .filter(|l| !l.starts_with("# fingerprint"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        fs::write(&manifest, unstamped).unwrap();
+
+        let second = generate(&[docs_input()], &out, &opts).unwrap();
+        assert!(second.emitted);
+        assert_eq!(
+            second.write.written,
+            ["src/graph/group_assignment_target.rs"]
+        );
+        assert_eq!(
+            second.reused,
+            files - 3,
+            "all but the edited file, Cargo.toml, runtime"
+        );
+        assert_eq!(
+            fs::read_to_string(&edited).unwrap(),
+            text,
+            "the edit is undone"
+        );
     }
 
     #[test]

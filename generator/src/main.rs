@@ -104,10 +104,15 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode, Error> {
         w.written.len(),
         w.unchanged,
         w.removed.len(),
-        if report.emitted {
-            ""
+        if !report.emitted {
+            " (up to date: same fingerprint, nothing emitted)".to_string()
+        } else if report.reused > 0 {
+            format!(
+                " ({} files of unchanged code not formatted again)",
+                report.reused
+            )
         } else {
-            " (up to date: same fingerprint, nothing emitted)"
+            String::new()
         }
     ))?;
     Ok(exit_for(run))

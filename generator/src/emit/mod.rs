@@ -14,6 +14,7 @@ mod krate;
 mod names;
 mod ops;
 mod poly;
+mod reuse;
 mod runtime;
 mod types;
 
@@ -61,19 +62,41 @@ pub struct Output {
 
 /// Emits the whole crate (Cargo.toml, src/lib.rs, src/runtime.rs and one module per namespace).
 pub fn emit(model: &Model, opts: &EmitOptions) -> Result<Output, Error> {
+    Ok(emit_reusing(model, opts, &|_| None)?.0)
+}
+
+/// The text an earlier run left at a path of the crate, if any (see [`emit_reusing`]).
+pub type Previous<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
+
+/// [`emit`], taking a file's text from `previous` instead of formatting its tokens
+/// again when that text is what formatting them would give (see `emit/reuse.rs`:
+/// every file carries a key of its tokens, docs and header, and a hash of its text).
+/// Also returns how many files were taken from `previous`. The output is the same as
+/// [`emit`]'s whatever `previous` returns.
+pub fn emit_reusing(
+    model: &Model,
+    opts: &EmitOptions,
+    previous: Previous<'_>,
+) -> Result<(Output, usize), Error> {
     let index = Index::new(model);
     let requests = ops::plan(&index);
     let root = krate::tree(&index, &requests);
     let header = header(opts);
-    let mut files = render(&index, &root, Layout::Files)?;
-    for text in files.values_mut() {
-        text.insert_str(0, &format!("// {header}\n"));
-    }
+    let heads = Heads {
+        header: &header,
+        previous,
+    };
+    let rendered = render(&index, &root, Layout::Files, Some(&heads))?;
+    let reused = rendered.values().filter(|r| r.reused).count();
+    let mut files: BTreeMap<String, String> = rendered
+        .into_iter()
+        .map(|(path, r)| (path, r.text))
+        .collect();
     files.insert(
         "Cargo.toml".into(),
         krate::cargo_toml(opts, &header, &index.features()),
     );
-    Ok(Output { files })
+    Ok((Output { files }, reused))
 }
 
 /// The Rust type (a path starting with `crate::`) that values of each given
@@ -103,7 +126,10 @@ pub fn emit_single_file(model: &Model, opts: &EmitOptions) -> Result<String, Err
     index.gated = false;
     let requests = ops::plan(&index);
     let root = krate::tree(&index, &requests);
-    let texts = render(&index, &root, Layout::Inline)?;
+    let texts = render(&index, &root, Layout::Inline, None)?
+        .into_iter()
+        .map(|(path, r)| (path, r.text))
+        .collect();
     Ok(format!(
         "// {}\n{}",
         header(opts),
@@ -111,18 +137,38 @@ pub fn emit_single_file(model: &Model, opts: &EmitOptions) -> Result<String, Err
     ))
 }
 
-/// The formatted text of every module, by file path, in parallel.
+/// What the files of [`Layout::Files`] start with, and where earlier texts come from.
+struct Heads<'a> {
+    header: &'a str,
+    previous: Previous<'a>,
+}
+
+/// The text of one module.
+struct Rendered {
+    text: String,
+    /// Taken from [`Heads::previous`] rather than formatted.
+    reused: bool,
+}
+
+/// The formatted text of every module, by file path, in parallel; with `heads`,
+/// each file starts with the header and the format key (see [`reuse`]).
 fn render(
     index: &Index<'_>,
     root: &krate::Module<'_>,
     layout: Layout,
-) -> Result<BTreeMap<String, String>, Error> {
+    heads: Option<&Heads<'_>>,
+) -> Result<BTreeMap<String, Rendered>, Error> {
     // Token streams are not `Send`: each worker builds the tokens of its own module.
-    let rendered: Vec<Result<(String, String), Error>> = krate::files(root)
+    let rendered: Vec<Result<(String, Rendered), Error>> = krate::files(root)
         .into_par_iter()
         .map(|(path, module)| {
+            let fresh = |text| Rendered {
+                text,
+                reused: false,
+            };
             if module.is_runtime() && layout == Layout::Files {
-                return Ok((path, runtime::SOURCE.to_string()));
+                let header = heads.map_or(String::new(), |h| format!("// {}\n", h.header));
+                return Ok((path, fresh(header + runtime::SOURCE)));
             }
             let mut tokens = TokenStream::new();
             if module.is_root() && layout == Layout::Files {
@@ -130,8 +176,18 @@ fn render(
             }
             let (module_tokens, docs) = docs::collect(|| module.tokens(index, layout));
             tokens.extend(module_tokens?);
-            let text = docs::expand(&format_file(&path, tokens)?, &docs);
-            Ok((path, text))
+            let Some(heads) = heads else {
+                let text = docs::expand(&format_file(&path, tokens)?, &docs);
+                return Ok((path, fresh(text)));
+            };
+            let key = reuse::key(heads.header, &tokens, &docs);
+            if let Some(text) =
+                (heads.previous)(&path).filter(|old| reuse::holds(old, heads.header, key))
+            {
+                return Ok((path, Rendered { text, reused: true }));
+            }
+            let body = docs::expand(&format_file(&path, tokens)?, &docs);
+            Ok((path, fresh(reuse::sign(heads.header, key, &body))))
         })
         .collect();
     // In file order, so that the error reported (if any) does not depend on threads.
