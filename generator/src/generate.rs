@@ -146,9 +146,14 @@ fn write_keyed(
     let start = Instant::now();
     // Files of a folder docbind wrote before (it has a manifest) may be reused when
     // their code has not changed; `emit_reusing` checks each one's key and text.
+    // Only regular files are read: a symbolic link or a device standing there is
+    // never followed (it could be endless, like `/dev/zero`).
     let ours = out.join(output::MANIFEST).is_file();
     let previous = |rel: &str| {
-        ours.then(|| std::fs::read_to_string(out.join(rel)).ok())
+        let path = out.join(rel);
+        let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+        (ours && regular)
+            .then(|| std::fs::read_to_string(path).ok())
             .flatten()
     };
     let (emitted, reused) = emit::emit_reusing(model, &opts.emit, &previous)?;
@@ -434,18 +439,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn generate_reuses_no_edited_file() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("out");
-        let opts = GenerateOptions::default();
-        let first = generate(&[docs_input()], &out, &opts).unwrap();
-        let files = first.write.written.len();
-        // A hand edit below the key line, and a manifest without its fingerprint
-        // (as after an interrupted run), so that generate emits again.
-        let edited = out.join("src/graph/group_assignment_target.rs");
-        let text = fs::read_to_string(&edited).unwrap();
-        fs::write(&edited, text.replacen("pub struct", "pub(crate) struct", 1)).unwrap();
+    /// Drops the fingerprint from the manifest of `out`, as an interrupted run
+    /// leaves it, so that the next generate emits again.
+    fn unstamp(out: &Path) {
         let manifest = out.join(output::MANIFEST);
         let listing = fs::read_to_string(&manifest).unwrap();
         let unstamped: String = listing
@@ -454,6 +450,49 @@ mod tests {
             .map(|l| format!("{l}\n"))
             .collect();
         fs::write(&manifest, unstamped).unwrap();
+    }
+
+    /// A generated file replaced by a link to an endless device: generate does not
+    /// read through it (it would never end), and writes the file again.
+    #[cfg(unix)]
+    #[test]
+    fn generate_reads_no_link_to_reuse() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let opts = GenerateOptions::default();
+        let first = generate(&[docs_input()], &out, &opts).unwrap();
+        let files = first.write.written.len();
+        let linked = out.join("src/graph/group_assignment_target.rs");
+        let text = fs::read_to_string(&linked).unwrap();
+        fs::remove_file(&linked).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", &linked).unwrap();
+        unstamp(&out);
+
+        let second = generate(&[docs_input()], &out, &opts).unwrap();
+        assert_eq!(
+            second.reused,
+            files - 3,
+            "all but the linked file, Cargo.toml, runtime"
+        );
+        assert_eq!(
+            second.write.written,
+            ["src/graph/group_assignment_target.rs"]
+        );
+        assert_eq!(fs::read_to_string(&linked).unwrap(), text);
+    }
+
+    #[test]
+    fn generate_reuses_no_edited_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let opts = GenerateOptions::default();
+        let first = generate(&[docs_input()], &out, &opts).unwrap();
+        let files = first.write.written.len();
+        // A hand edit below the key line.
+        let edited = out.join("src/graph/group_assignment_target.rs");
+        let text = fs::read_to_string(&edited).unwrap();
+        fs::write(&edited, text.replacen("pub struct", "pub(crate) struct", 1)).unwrap();
+        unstamp(&out);
 
         let second = generate(&[docs_input()], &out, &opts).unwrap();
         assert!(second.emitted);

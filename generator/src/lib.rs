@@ -97,6 +97,8 @@ pub fn run_timed(files: &[source::SourceFile]) -> (Run, RunTimings) {
     diagnostics.dedup();
     let mut summary = Summary::new(&pages, &model, &diagnostics);
     summary.strict_examples = strict;
+    // Freeing the pages of the whole corpus takes 0.06 s: on every core.
+    pages.into_par_iter().for_each(drop);
     let run = Run {
         model,
         diagnostics,

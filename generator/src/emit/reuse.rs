@@ -35,7 +35,12 @@ pub(crate) fn key(header: &str, tokens: &TokenStream, docs: &[Vec<String>]) -> u
     h.write_u64(probe());
     h.write_str(header);
     // Token text, separated from the docs by a byte `Display` never prints.
-    let _ = write!(Sink(&mut h), "{tokens}");
+    let mut sink = Sink {
+        hasher: &mut h,
+        buf: Vec::with_capacity(Sink::CAPACITY),
+    };
+    let _ = write!(sink, "{tokens}");
+    sink.flush();
     h.write(&[0xff]);
     h.write_u64(docs.len() as u64);
     for block in docs {
@@ -95,12 +100,32 @@ fn probe() -> u64 {
     })
 }
 
-/// `fmt::Write` into a hasher, so that hashing the tokens allocates nothing.
-struct Sink<'a>(&'a mut StableHasher);
+/// `fmt::Write` into a hasher, so that hashing the tokens allocates nothing per
+/// token; the many small pieces are gathered into larger writes.
+struct Sink<'a> {
+    hasher: &'a mut StableHasher,
+    buf: Vec<u8>,
+}
+
+impl Sink<'_> {
+    const CAPACITY: usize = 8192;
+
+    fn flush(&mut self) {
+        self.hasher.write(&self.buf);
+        self.buf.clear();
+    }
+}
 
 impl std::fmt::Write for Sink<'_> {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.write(s.as_bytes());
+        if self.buf.len() + s.len() > Self::CAPACITY {
+            self.flush();
+        }
+        if s.len() > Self::CAPACITY {
+            self.hasher.write(s.as_bytes());
+        } else {
+            self.buf.extend_from_slice(s.as_bytes());
+        }
         Ok(())
     }
 }

@@ -6,6 +6,7 @@ use super::resolve::{namespace_of, Declared, Index, Resolved};
 use super::{EnumDef, EnumMember, Model, Origin, Property, Source, TypeDef, TypeKind};
 use crate::diag::{Diagnostic, Severity};
 use crate::parse::{BlockRole, Page, PageKind, Row, TypeRef};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 pub const DEFAULT_NAMESPACE: &str = "microsoft.graph";
@@ -32,13 +33,18 @@ pub fn build_model(pages: &[Page]) -> (Model, Vec<Diagnostic>) {
             .or_default()
             .push(op);
     }
+    let bodies: Vec<_> = pages
+        .par_iter()
+        .map(|p| super::examples::parse_bodies(p))
+        .collect();
     let examples = pages
         .iter()
-        .flat_map(|p| {
+        .zip(bodies)
+        .flat_map(|(p, bodies)| {
             let page_ops = ops_by_file
                 .get(p.file.as_str())
                 .map_or(&[][..], Vec::as_slice);
-            super::examples::page_examples(&mut b, p, page_ops)
+            super::examples::page_examples(&mut b, p, page_ops, bodies)
         })
         .collect();
     let model = super::link::finish(&mut b, ops, examples);

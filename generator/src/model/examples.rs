@@ -7,24 +7,42 @@ use crate::diag::Severity;
 use crate::parse::{BlockRole, CodeBlock, Page, TypeRef};
 use serde_json::Value;
 
-/// The examples of one page; `page_ops` are the operations made from it.
-pub fn page_examples(b: &mut Builder, page: &Page, page_ops: &[&Operation]) -> Vec<Example> {
+/// The JSON of each block of a page that holds an example body (`None` for the
+/// other blocks), parsed. It needs nothing of the model, and it is most of the
+/// time spent on examples, so [`super::build::build_model`] does it for all pages
+/// in parallel before the passes that need the builder.
+pub fn parse_bodies(page: &Page) -> Vec<Option<serde_json::Result<Value>>> {
+    page.blocks
+        .iter()
+        .map(|block| {
+            let (text, _) = block.body.as_ref()?;
+            matches!(
+                block.role,
+                BlockRole::Request | BlockRole::Response | BlockRole::Resource
+            )
+            .then(|| serde_json::from_str::<Value>(text))
+        })
+        .collect()
+}
+
+/// The examples of one page; `page_ops` are the operations made from it, `bodies`
+/// what [`parse_bodies`] gave for it.
+pub fn page_examples(
+    b: &mut Builder,
+    page: &Page,
+    page_ops: &[&Operation],
+    bodies: Vec<Option<serde_json::Result<Value>>>,
+) -> Vec<Example> {
     let mut last_method: Option<String> = None;
     let mut out = Vec::new();
-    for block in &page.blocks {
+    for (block, body) in page.blocks.iter().zip(bodies) {
         if block.role == BlockRole::Request {
             last_method = block.method.clone();
         }
-        let Some((text, line)) = &block.body else {
+        let (Some((_, line)), Some(body)) = (&block.body, body) else {
             continue;
         };
-        if !matches!(
-            block.role,
-            BlockRole::Request | BlockRole::Response | BlockRole::Resource
-        ) {
-            continue;
-        }
-        let json = match serde_json::from_str::<serde_json::Value>(text) {
+        let json = match body {
             Ok(v) => v,
             Err(e) => {
                 let at = line + e.line().saturating_sub(1) as u32;
