@@ -10,8 +10,10 @@
 //! is still there with the size it was written with ([`output::is_current`]: one
 //! `stat` per file, no reads), nothing is emitted or written. Otherwise the crate is
 //! emitted and [`output::write_fingerprinted`] writes the files whose contents changed,
-//! recording the new fingerprint. `docbind check` does not use the fingerprint: it
-//! always emits and compares bytes.
+//! recording the new fingerprint. Emitting then reuses the formatted text of every
+//! file in `out` whose tokens are the same ([`emit::emit_reusing`]), so a page
+//! changed costs formatting only the files it changes. `docbind check` uses neither:
+//! it always emits and formats everything, and compares bytes.
 
 use crate::emit::{self, EmitOptions};
 use crate::model::Model;

@@ -3,8 +3,10 @@
 //!
 //! [`index`] makes every naming decision up front; [`types`], [`poly`], [`enums`]
 //! and [`ops`] emit the items of one kind each; [`krate`] lays them out in modules
-//! and files. Page text only ever reaches the output as string literals (docs,
-//! JSON names, enum members, path text) or as identifiers made by [`names`].
+//! and files; [`reuse`] keys each file so that a later run can take its formatted
+//! text instead of formatting the same tokens again. Page text only ever reaches
+//! the output as string literals (docs, JSON names, enum members, path text) or as
+//! identifiers made by [`names`].
 
 mod cycles;
 mod docs;
