@@ -454,16 +454,23 @@ mod tests {
         fs::write(&manifest, unstamped).unwrap();
     }
 
+    /// docs-input generated into `out` in a new temporary folder, and how many
+    /// files that wrote.
+    fn generated_docs_input() -> (tempfile::TempDir, usize) {
+        let tmp = tempfile::tempdir().unwrap();
+        let opts = GenerateOptions::default();
+        let first = generate(&[docs_input()], &tmp.path().join("out"), &opts).unwrap();
+        let files = first.write.written.len();
+        (tmp, files)
+    }
+
     /// A generated file replaced by a link to an endless device: generate does not
     /// read through it (it would never end), and writes the file again.
     #[cfg(unix)]
     #[test]
     fn generate_reads_no_link_to_reuse() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("out");
-        let opts = GenerateOptions::default();
-        let first = generate(&[docs_input()], &out, &opts).unwrap();
-        let files = first.write.written.len();
+        let (tmp, files) = generated_docs_input();
+        let (out, opts) = (tmp.path().join("out"), GenerateOptions::default());
         let linked = out.join("src/graph/group_assignment_target.rs");
         let text = fs::read_to_string(&linked).unwrap();
         fs::remove_file(&linked).unwrap();
@@ -485,11 +492,8 @@ mod tests {
 
     #[test]
     fn generate_reuses_no_edited_file() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("out");
-        let opts = GenerateOptions::default();
-        let first = generate(&[docs_input()], &out, &opts).unwrap();
-        let files = first.write.written.len();
+        let (tmp, files) = generated_docs_input();
+        let (out, opts) = (tmp.path().join("out"), GenerateOptions::default());
         // A hand edit below the key line.
         let edited = out.join("src/graph/group_assignment_target.rs");
         let text = fs::read_to_string(&edited).unwrap();

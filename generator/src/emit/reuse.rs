@@ -149,68 +149,27 @@ mod tests {
 
     #[test]
     fn the_key_follows_tokens_docs_and_header() {
-        let docs = vec![vec!["a".to_string()]];
-        let a = key(
-            "h",
-            &quote!(
+        let (a, b) = (
+            quote!(
                 struct A;
             ),
-            &docs,
+            quote!(
+                struct B;
+            ),
         );
-        assert_eq!(
-            a,
-            key(
-                "h",
-                &quote!(
-                    struct A;
-                ),
-                &docs
-            )
-        );
-        assert_ne!(
-            a,
-            key(
-                "h",
-                &quote!(
-                    struct B;
-                ),
-                &docs
-            )
-        );
-        assert_ne!(
-            a,
-            key(
-                "h2",
-                &quote!(
-                    struct A;
-                ),
-                &docs
-            )
-        );
-        assert_ne!(
-            a,
-            key(
-                "h",
-                &quote!(
-                    struct A;
-                ),
-                &[vec!["b".to_string()]]
-            )
-        );
-        assert_ne!(
-            a,
-            key(
-                "h",
-                &quote!(
-                    struct A;
-                ),
-                &[]
-            )
-        );
-        assert_ne!(
-            probe(),
-            crate::stable_hash::hash_bytes(b""),
-            "the probe formats"
-        );
+        let docs = [vec!["a".to_string()]];
+        let other_docs = [vec!["b".to_string()]];
+        let first = key("h", &a, &docs);
+        assert_eq!(first, key("h", &a.clone(), &docs), "the same inputs");
+        for (what, other) in [
+            ("tokens", key("h", &b, &docs)),
+            ("header", key("h2", &a, &docs)),
+            ("doc lines", key("h", &a, &other_docs)),
+            ("no doc lines", key("h", &a, &[])),
+        ] {
+            assert_ne!(first, other, "other {what}");
+        }
+        let nothing = crate::stable_hash::hash_bytes(b"");
+        assert_ne!(probe(), nothing, "the probe formats");
     }
 }
