@@ -74,7 +74,10 @@ pub type Previous<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
 /// again when that text is what formatting them would give (see `emit/reuse.rs`:
 /// every file carries a key of its tokens, docs and header, and a hash of its text).
 /// Also returns how many files were taken from `previous`. The output is the same as
-/// [`emit`]'s whatever `previous` returns.
+/// [`emit`]'s when `previous` gives back what docbind wrote, or files edited by hand
+/// (their text no longer matches their hash). The hash notices edits; it is not a
+/// seal against someone who rewrites the key line too: like the manifest's
+/// fingerprint, it trusts the output folder, and `check` compares with a fresh emit.
 pub fn emit_reusing(
     model: &Model,
     opts: &EmitOptions,
