@@ -267,9 +267,7 @@ fn speed(
             phases.entry(k).or_default().push(v);
         }
         drop(report);
-        if formats.len() < reps {
-            formats.push(format_floor(&out)?);
-        }
+        formats.push(format_floor(&out)?);
         // Removed at the very end: deleting thousands of files makes work for the
         // file system (discards) that would slow down the next repetitions' writes.
         keep.push(tmp);
@@ -339,7 +337,7 @@ fn format_floor(out: &Path) -> Result<Duration, String> {
                 .collect()
         })
         .collect();
-    let lex = |format: bool| -> Result<Duration, String> {
+    let pass = |format: bool| -> Result<Duration, String> {
         let start = Instant::now();
         code.par_iter().try_for_each(|c| {
             let tokens: proc_macro2::TokenStream = c.parse().map_err(|e| format!("{e:?}"))?;
@@ -351,8 +349,8 @@ fn format_floor(out: &Path) -> Result<Duration, String> {
         })?;
         Ok(start.elapsed())
     };
-    let lexing = lex(false)?;
-    Ok(lex(true)?.saturating_sub(lexing))
+    let lexing = pass(false)?;
+    Ok(pass(true)?.saturating_sub(lexing))
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {

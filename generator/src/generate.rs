@@ -153,8 +153,8 @@ fn write_keyed(
     let ours = out.join(output::MANIFEST).is_file();
     let previous = |rel: &str| {
         let path = out.join(rel);
-        let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
-        (ours && regular)
+        let regular = ours && std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+        regular
             .then(|| std::fs::read_to_string(path).ok())
             .flatten()
     };

@@ -1108,7 +1108,7 @@ mod tests {
             .contains("new"));
     }
 
-    /// Writes v2 over v1 with the swap stopped at `stop`; returns (tmp, out).
+    /// Writes v2 over v1 with the swap stopped at `stop`: (tmp, out, the write's result).
     fn write_stopped(stop: swap::Stop) -> (tempfile::TempDir, PathBuf, Result<WriteReport, Error>) {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");

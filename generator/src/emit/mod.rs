@@ -87,11 +87,11 @@ pub fn emit_reusing(
     let requests = ops::plan(&index);
     let root = krate::tree(&index, &requests);
     let header = header(opts);
-    let heads = Heads {
+    let target = Target::Files {
         header: &header,
         previous,
     };
-    let rendered = render(&index, &root, Layout::Files, Some(&heads))?;
+    let rendered = render(&index, &root, &target)?;
     let reused = rendered.values().filter(|r| r.reused).count();
     let mut files: BTreeMap<String, String> = rendered
         .into_iter()
@@ -131,7 +131,7 @@ pub fn emit_single_file(model: &Model, opts: &EmitOptions) -> Result<String, Err
     index.gated = false;
     let requests = ops::plan(&index);
     let root = krate::tree(&index, &requests);
-    let texts = render(&index, &root, Layout::Inline, None)?
+    let texts = render(&index, &root, &Target::Inline)?
         .into_iter()
         .map(|(path, r)| (path, r.text))
         .collect();
@@ -142,38 +142,45 @@ pub fn emit_single_file(model: &Model, opts: &EmitOptions) -> Result<String, Err
     ))
 }
 
-/// What the files of [`Layout::Files`] start with, and where earlier texts come from.
-struct Heads<'a> {
-    header: &'a str,
-    previous: Previous<'a>,
+/// What [`render`] makes of the modules.
+enum Target<'a> {
+    /// A file each ([`Layout::Files`]), starting with the header and the format key
+    /// (see [`reuse`]); an intact earlier text from `previous` is taken as is.
+    Files {
+        header: &'a str,
+        previous: Previous<'a>,
+    },
+    /// The texts that [`krate::splice`] puts into one source ([`Layout::Inline`]).
+    Inline,
 }
 
 /// The text of one module.
 struct Rendered {
     text: String,
-    /// Taken from [`Heads::previous`] rather than formatted.
+    /// Taken from the earlier text rather than formatted.
     reused: bool,
 }
 
-/// The formatted text of every module, by file path, in parallel; with `heads`,
-/// each file starts with the header and the format key (see [`reuse`]).
+/// The formatted text of every module, by file path, in parallel.
 fn render(
     index: &Index<'_>,
     root: &krate::Module<'_>,
-    layout: Layout,
-    heads: Option<&Heads<'_>>,
+    target: &Target<'_>,
 ) -> Result<BTreeMap<String, Rendered>, Error> {
+    let layout = match target {
+        Target::Files { .. } => Layout::Files,
+        Target::Inline => Layout::Inline,
+    };
+    let fresh = |text| Rendered {
+        text,
+        reused: false,
+    };
     // Token streams are not `Send`: each worker builds the tokens of its own module.
     let rendered: Vec<Result<(String, Rendered), Error>> = krate::files(root)
         .into_par_iter()
         .map(|(path, module)| {
-            let fresh = |text| Rendered {
-                text,
-                reused: false,
-            };
-            if module.is_runtime() && layout == Layout::Files {
-                let header = heads.map_or(String::new(), |h| format!("// {}\n", h.header));
-                return Ok((path, fresh(header + runtime::SOURCE)));
+            if let (true, Target::Files { header, .. }) = (module.is_runtime(), target) {
+                return Ok((path, fresh(format!("// {header}\n{}", runtime::SOURCE))));
             }
             let mut tokens = TokenStream::new();
             if module.is_root() && layout == Layout::Files {
@@ -181,18 +188,16 @@ fn render(
             }
             let (module_tokens, docs) = docs::collect(|| module.tokens(index, layout));
             tokens.extend(module_tokens?);
-            let Some(heads) = heads else {
+            let Target::Files { header, previous } = target else {
                 let text = docs::expand(&format_file(&path, tokens)?, &docs);
                 return Ok((path, fresh(text)));
             };
-            let key = reuse::key(heads.header, &tokens, &docs);
-            if let Some(text) =
-                (heads.previous)(&path).filter(|old| reuse::holds(old, heads.header, key))
-            {
+            let key = reuse::key(header, &tokens, &docs);
+            if let Some(text) = previous(&path).filter(|old| reuse::holds(old, header, key)) {
                 return Ok((path, Rendered { text, reused: true }));
             }
             let body = docs::expand(&format_file(&path, tokens)?, &docs);
-            Ok((path, fresh(reuse::sign(heads.header, key, &body))))
+            Ok((path, fresh(reuse::sign(header, key, &body))))
         })
         .collect();
     // In file order, so that the error reported (if any) does not depend on threads.

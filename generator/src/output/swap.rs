@@ -45,9 +45,9 @@ pub(super) enum Outcome {
 }
 
 /// A step at which the tests make the write stop as a crash would (`Crash*`: no
-/// clean-up) or fail (`Fail*`: an error, cleaned up). Never set outside the tests.
+/// clean-up) or fail (`Fail`: an error, cleaned up). `Fail` and `CrashBefore` stop
+/// before the exchange, `CrashAfter` after it. Never set outside the tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-/// (`Fail` and `CrashBefore` stop before the exchange, `CrashAfter` after it.)
 pub(super) enum Stop {
     Fail,
     CrashBefore,
