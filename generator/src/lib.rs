@@ -91,12 +91,13 @@ pub fn run_timed(files: &[source::SourceFile]) -> (Run, RunTimings) {
     }
     let (model, model_diags) = model::build::build_model(&pages);
     diagnostics.extend(model_diags);
-    let (strict, strict_diags) = model::strict::check_examples(&model);
-    diagnostics.extend(strict_diags);
+    let checked = model::strict::check_examples(&model);
+    diagnostics.extend(checked.diagnostics);
     diag::sort(&mut diagnostics);
     diagnostics.dedup();
     let mut summary = Summary::new(&pages, &model, &diagnostics);
-    summary.strict_examples = strict;
+    summary.strict_examples = checked.strict;
+    summary.coverage = checked.coverage;
     // Freeing the pages of the whole corpus takes 0.06 s: on every core.
     pages.into_par_iter().for_each(drop);
     let run = Run {

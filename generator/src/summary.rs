@@ -18,6 +18,9 @@ pub struct Summary {
     pub examples: usize,
     /// Examples whose every property is in the tables of its type.
     pub strict_examples: usize,
+    /// JSON properties of the examples in typed fields vs. in
+    /// `additional_properties` ("typed coverage", see `model::strict`).
+    pub coverage: crate::model::strict::Coverage,
     pub errors: usize,
     pub warnings: usize,
     pub diagnostics: BTreeMap<String, usize>,
@@ -54,14 +57,17 @@ impl fmt::Display for Summary {
         writeln!(f, "pages: {total} ({})", pages.join(", "))?;
         writeln!(
             f,
-            "types: {} ({} properties), enums: {} ({} members), operations: {}, examples: {} ({} strict)",
+            "types: {} ({} properties), enums: {} ({} members), operations: {}, examples: {} ({} strict), typed coverage {:.4} ({} of {} properties)",
             self.types,
             self.properties,
             self.enums,
             self.members,
             self.operations,
             self.examples,
-            self.strict_examples
+            self.strict_examples,
+            self.coverage.share(),
+            self.coverage.typed,
+            self.coverage.typed + self.coverage.untyped
         )?;
         let kinds: Vec<String> = self
             .diagnostics

@@ -304,17 +304,7 @@ fn primitive(ty: &str) -> Option<TokenStream> {
 
 /// The primitives kept as text: strings, and values JSON writes as strings.
 pub(crate) fn is_text_primitive(ty: &str) -> bool {
-    matches!(
-        ty,
-        "Edm.String"
-            | "Edm.Guid"
-            | "Edm.Date"
-            | "Edm.DateTimeOffset"
-            | "Edm.TimeOfDay"
-            | "Edm.Duration"
-            | "Edm.Binary"
-            | "Edm.Stream"
-    )
+    crate::model::primitives::is_text(ty)
 }
 
 /// Items by qualified name; the model should have no duplicates, but if it does

@@ -2,7 +2,8 @@
 //! (so forward references and cycles resolve), then convert properties, operations
 //! and examples against that index, then link bases and derived types.
 
-use super::resolve::{namespace_of, Declared, Index, Resolved};
+use super::merge::{self, TypePage};
+use super::resolve::{self, namespace_of, Declared, Index, Resolved};
 use super::{EnumDef, EnumMember, Model, Origin, Property, Source, TypeDef, TypeKind};
 use crate::diag::{Diagnostic, Severity};
 use crate::parse::{BlockRole, Page, PageKind, Row, TypeRef};
@@ -19,9 +20,8 @@ pub fn build_model(pages: &[Page]) -> (Model, Vec<Diagnostic>) {
     for p in &pages {
         b.declare_page(p);
     }
-    for p in &pages {
-        b.fill_type(p);
-    }
+    let by_file: BTreeMap<&str, &Page> = pages.iter().map(|p| (p.file.as_str(), *p)).collect();
+    b.fill_types(&by_file);
     let mut ops = Vec::new();
     for p in &pages {
         ops.extend(super::ops::page_operations(&mut b, p));
@@ -62,8 +62,16 @@ pub struct Builder {
     pub enums: BTreeMap<String, EnumDef>,
     /// lower-case qualified name of the type each resource page declares.
     page_types: BTreeMap<String, String>,
+    /// lower-case qualified name → the resource pages that describe the type.
+    type_pages: BTreeMap<String, Vec<TypePage>>,
     /// Base type references, resolved once all types are known.
-    pub bases: BTreeMap<String, (TypeRef, String)>,
+    /// Every base the pages of a type state (with the page), in page order.
+    pub bases: BTreeMap<String, Vec<(TypeRef, String)>>,
+    /// Types that "Inherited from [x]" notes in a type's rows name (the type, the
+    /// note, its page): where no base is stated, the nearest of them is the base.
+    pub noted_bases: BTreeMap<String, Vec<(TypeRef, String)>>,
+    /// "Derived types" tables: (the page's type, a type it lists, the page).
+    pub derived_claims: Vec<(String, TypeRef, String)>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -126,10 +134,20 @@ impl Builder {
             .iter()
             .filter(|b| b.role == BlockRole::Resource)
             .find_map(|b| b.annotation.clone());
-        let written = ann
-            .as_ref()
-            .and_then(|a| a.odata_type.clone())
-            .or_else(|| h1_name(page, &["resource type", "complex type", "resource", "type"]));
+        let heading = h1_name(page, &["resource type", "complex type", "resource", "type"]);
+        let written = match ann.as_ref().and_then(|a| a.odata_type.clone()) {
+            // `microsoft.graph.orgcontact` under `# orgContact resource type`: the
+            // heading's casing of the same name (annotations are often lower case).
+            Some(odata) => Some(match &heading {
+                Some(h)
+                    if resolve::simple_name(&odata).eq_ignore_ascii_case(h) && !h.contains('.') =>
+                {
+                    inner_casing(&odata, h)
+                }
+                _ => odata,
+            }),
+            None => heading,
+        };
         let Some(written) = written.filter(|w| !w.is_empty() && !w.contains(' ')) else {
             let msg = "resource page names no type (no `@odata.type` annotation, no `<name> resource type` heading)".to_string();
             self.diag(
@@ -143,53 +161,50 @@ impl Builder {
         };
         let (ns, name) = self.qualify(&written, ns);
         let qualified = format!("{ns}.{name}");
-        let decl = Declared {
-            qualified: qualified.clone(),
-            is_enum: false,
-        };
-        if !self.index.declare(decl, &stem(&page.file)) {
-            let msg = format!(
-                "type `{qualified}` is already described by another page; this page is ignored"
-            );
-            self.diag(&page.file, 1, Severity::Warning, "type-duplicate", msg);
-            return;
-        }
         let key = qualified.to_ascii_lowercase();
-        self.page_types.insert(page.file.clone(), key.clone());
-        if let Some(base) = ann
-            .as_ref()
-            .and_then(|a| a.base_type.clone())
-            .map(|n| TypeRef {
-                name: n,
-                ..TypeRef::default()
-            })
-            .or_else(|| page.inherits.clone())
-        {
-            self.bases.insert(key.clone(), (base, page.file.clone()));
-        }
-        let has_key = ann.as_ref().is_some_and(|a| a.key_property.is_some());
-        let def = TypeDef {
-            name,
-            namespace: ns.clone(),
-            kind: if has_key {
-                TypeKind::Entity
-            } else {
-                TypeKind::Complex
-            },
-            base: None,
-            is_abstract: ann.as_ref().and_then(|a| a.is_abstract).unwrap_or(false),
-            open: ann.as_ref().and_then(|a| a.open_type).unwrap_or(false),
-            origin: Origin::Resource,
-            derived: Vec::new(),
-            workload: workload(page, &ns),
+        let type_page = TypePage {
+            file: page.file.clone(),
+            line: page.h1.as_ref().map_or(1, |h| h.1),
+            bases: ann
+                .as_ref()
+                .and_then(|a| a.base_type.clone())
+                .map(|n| TypeRef {
+                    name: n,
+                    line: ann.as_ref().map_or(1, |a| a.line),
+                    ..TypeRef::default()
+                })
+                .into_iter()
+                .chain(page.inherits.clone())
+                .collect(),
+            keyed: ann.as_ref().is_some_and(|a| a.key_property.is_some()),
+            is_abstract: ann.as_ref().and_then(|a| a.is_abstract),
+            open: ann.as_ref().and_then(|a| a.open_type),
             description: page.intro.clone().or_else(|| page.description.clone()),
-            properties: Vec::new(),
-            source: Source {
-                file: page.file.clone(),
-                line: page.h1.as_ref().map_or(1, |h| h.1),
-            },
+            workload: workload(page, &ns),
         };
-        self.types.insert(key, def);
+        if self.type_pages.contains_key(&key) {
+            // Another page of a type already declared: it adds to that type.
+            self.index.add_page(&qualified, &stem(&page.file));
+        } else {
+            let decl = Declared {
+                qualified: qualified.clone(),
+                is_enum: false,
+            };
+            if !self.index.declare(decl, &stem(&page.file)) {
+                let msg = format!(
+                    "type `{qualified}` has the name of an enum declared elsewhere; this page is ignored"
+                );
+                self.diag(&page.file, 1, Severity::Warning, "type-duplicate", msg);
+                return;
+            }
+            self.types.insert(key.clone(), placeholder(name, ns));
+        }
+        for d in &page.derived {
+            let claim = (key.clone(), d.clone(), page.file.clone());
+            self.derived_claims.push(claim);
+        }
+        self.page_types.insert(page.file.clone(), key.clone());
+        self.type_pages.entry(key).or_default().push(type_page);
     }
 
     fn declare_enums(&mut self, page: &Page, ns: &str) {
@@ -284,12 +299,35 @@ impl Builder {
         true
     }
 
-    fn fill_type(&mut self, page: &Page) {
-        let Some(key) = self.page_types.get(&page.file).cloned() else {
-            return;
+    /// Merges the pages of every resource type (see `merge.rs`) and fills in its
+    /// properties.
+    fn fill_types(&mut self, by_file: &BTreeMap<&str, &Page>) {
+        let type_pages = std::mem::take(&mut self.type_pages);
+        for (key, pages) in type_pages {
+            let name = self
+                .types
+                .get(&key)
+                .map(|t| t.name.clone())
+                .unwrap_or_default();
+            let pages = merge::ordered(&name, pages);
+            merge::apply_pages(self, &key, &pages);
+            let props = merge::merge_properties(self, &key, &pages, by_file);
+            if let Some(t) = self.types.get_mut(&key) {
+                t.properties = props;
+            }
+        }
+    }
+
+    /// The properties one page gives the type `key` (a name listed twice keeps
+    /// its first row); "Inherited from [x]" notes are kept for the base.
+    pub fn page_properties(&mut self, key: &str, page: &Page) -> Vec<Property> {
+        let Some((ns, workload, owner)) = self
+            .types
+            .get(key)
+            .map(|t| (t.namespace.clone(), t.workload.clone(), t.name.clone()))
+        else {
+            return Vec::new();
         };
-        let ns = self.types[&key].namespace.clone();
-        let workload = self.types[&key].workload.clone();
         let rows = page
             .properties
             .iter()
@@ -297,6 +335,10 @@ impl Builder {
             .chain(page.relationships.iter().map(|r| (r, true)));
         let mut props: Vec<Property> = Vec::new();
         for (row, navigation) in rows {
+            if let Some(note) = &row.inherited_from {
+                let noted = self.noted_bases.entry(key.to_string()).or_default();
+                noted.push((note.clone(), page.file.clone()));
+            }
             if props.iter().any(|p| p.name == row.name) {
                 let msg = format!(
                     "property `{}` is listed twice; the first row is kept",
@@ -311,14 +353,11 @@ impl Builder {
                 );
                 continue;
             }
-            let owner = self.types[&key].name.clone();
             if let Some(p) = self.property(row, navigation, &ns, &page.file, &workload, &owner) {
                 props.push(p);
             }
         }
-        if let Some(t) = self.types.get_mut(&key) {
-            t.properties = props;
-        }
+        props
     }
 
     /// Converts a table row of type `owner` into a property with a resolved type.
@@ -536,6 +575,37 @@ impl Builder {
             .get(file)
             .and_then(|k| self.types.get(k))
             .map(TypeDef::qualified)
+    }
+}
+
+/// `odata`'s name with the inner capitals of `heading` (the same name ignoring
+/// case): `microsoft.graph.orgcontact` + `orgContact` → `microsoft.graph.orgContact`,
+/// but `microsoft.graph.contract` + `Contract` stays (a heading capitalizes its
+/// first letter as a title does).
+fn inner_casing(odata: &str, heading: &str) -> String {
+    let cut = odata.len() - heading.len();
+    let (prefix, name) = odata.split_at(cut);
+    let mut out = prefix.to_string();
+    out.extend(name.chars().take(1));
+    out.extend(heading.chars().skip(1));
+    out
+}
+
+/// A resource type before its pages are merged (see `merge::apply_pages`).
+fn placeholder(name: String, namespace: String) -> TypeDef {
+    TypeDef {
+        name,
+        namespace,
+        kind: TypeKind::Complex,
+        base: None,
+        is_abstract: false,
+        open: false,
+        origin: Origin::Resource,
+        derived: Vec::new(),
+        workload: String::new(),
+        description: None,
+        properties: Vec::new(),
+        source: Source::default(),
     }
 }
 

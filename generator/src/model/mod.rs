@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 pub mod build;
 mod examples;
 mod link;
+mod merge;
 mod ops;
 pub mod path;
 pub mod primitives;
@@ -60,8 +61,10 @@ pub struct TypeDef {
     /// The docs mark the type open (`openType: true`): any property may appear.
     pub open: bool,
     /// Why the type exists: `resource` (a resource page), `parameters` (an action's
-    /// parameter table, the request body of that operation), or `undocumented`
-    /// (referenced but not described in the input; it keeps every property).
+    /// parameter table, the request body of that operation), `requests` (no page
+    /// of its own, described by the request-body tables that send it), or
+    /// `undocumented` (referenced but not described in the input; it keeps every
+    /// property).
     pub origin: Origin,
     /// Qualified names of the types that name this one as their base, sorted.
     pub derived: Vec<String>,
@@ -78,6 +81,8 @@ pub struct TypeDef {
 pub enum Origin {
     Resource,
     Parameters,
+    /// Described only by the request-body tables of the API pages that send it.
+    Requests,
     Undocumented,
 }
 

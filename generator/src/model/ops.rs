@@ -110,9 +110,15 @@ fn default_status(method: &str, has_body: bool) -> u16 {
 /// The request body: the type named by "supply a JSON representation of [x]", or
 /// the page's parameter table as a struct of its own (actions), or nothing.
 fn body_type(b: &mut Builder, page: &Page, ns: &str, wl: &str) -> Option<(String, bool)> {
-    if let Some(r) = &page.body_ref {
+    // `value | x collection` in the table: the body is `{"value": [...]}`, and a
+    // "JSON representation of [x]" sentence describes its items.
+    let value_list = page
+        .body_rows
+        .iter()
+        .any(|r| r.name == "value" && r.ty.as_ref().is_some_and(|t| t.collection));
+    if let Some(r) = page.body_ref.as_ref().filter(|_| !value_list) {
         let (q, collection) = b.resolve_ref(r, ns, &page.file, &[], wl);
-        describe_undocumented(b, page, &q, ns, wl);
+        merge_body_properties(b, page, &q, ns, wl);
         return Some((q, collection));
     }
     let writes = page
@@ -277,20 +283,29 @@ fn literal_words(t: &HttpTemplate) -> Vec<String> {
         .collect()
 }
 
-/// A body type without a page of its own (the seed's case: its resource page is not
-/// in the input) takes its properties from the body table that lists them.
-fn describe_undocumented(b: &mut Builder, page: &Page, qualified: &str, ns: &str, wl: &str) {
+/// A body type with no page of its own (the seed's case: its resource page is
+/// not in the input) is described by the request-body tables that send it
+/// (origin `requests`): the union of their rows, in page order. A type with a
+/// page keeps its tables: body tables also list action parameters and nested
+/// paths (`files/fileName`) that are no properties of the type.
+fn merge_body_properties(b: &mut Builder, page: &Page, qualified: &str, ns: &str, wl: &str) {
     let key = qualified.to_ascii_lowercase();
-    let undocumented = b
-        .types
-        .get(&key)
-        .is_some_and(|t| t.origin == Origin::Undocumented && t.properties.is_empty());
-    if !undocumented || page.body_rows.is_empty() {
+    let Some(t) = b.types.get(&key) else { return };
+    let described_here = matches!(t.origin, Origin::Undocumented | Origin::Requests);
+    if page.body_rows.is_empty() || !described_here {
         return;
     }
-    let owner = b.types[&key].name.clone();
-    let props = body_properties(b, page, ns, wl, &owner);
+    let owner = t.name.clone();
+    let mut props = t.properties.clone();
+    for row in &page.body_rows {
+        if row.name.contains('@') || props.iter().any(|p| p.name == row.name) {
+            continue; // instance annotations (`x@odata.bind`) are no properties
+        }
+        props.extend(b.property(row, false, ns, &page.file, wl, &owner));
+    }
     if let Some(t) = b.types.get_mut(&key) {
+        t.origin = Origin::Requests;
+        t.open = false;
         t.properties = props;
     }
 }

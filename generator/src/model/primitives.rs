@@ -57,3 +57,19 @@ pub const ALL: &[&str] = &[
 pub fn is_primitive(qualified: &str) -> bool {
     qualified.starts_with("Edm.")
 }
+
+/// The primitives JSON writes as strings (text, dates, times, durations, GUIDs,
+/// base64 binary, stream URLs).
+pub fn is_text(qualified: &str) -> bool {
+    matches!(
+        qualified,
+        "Edm.String"
+            | "Edm.Guid"
+            | "Edm.Date"
+            | "Edm.DateTimeOffset"
+            | "Edm.TimeOfDay"
+            | "Edm.Duration"
+            | "Edm.Binary"
+            | "Edm.Stream"
+    )
+}

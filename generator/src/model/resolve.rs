@@ -52,6 +52,18 @@ impl Index {
         true
     }
 
+    /// Links to another page of a declared type (`intune-devices-user` for
+    /// `user`) resolve to it too.
+    pub fn add_page(&mut self, qualified: &str, page_stem: &str) {
+        if let Some(d) = self.by_qualified.get(&qualified.to_ascii_lowercase()) {
+            let on_page = self
+                .by_page
+                .entry(page_stem.to_ascii_lowercase())
+                .or_default();
+            on_page.push(d.clone());
+        }
+    }
+
     /// The spelling of a declared simple name, looked up ignoring case.
     pub fn spelling(&self, simple: &str) -> Option<&str> {
         let d = self.by_name.get(&simple.to_ascii_lowercase())?.first()?;

@@ -11,24 +11,72 @@ use serde_json::Value;
 /// hostile input).
 const MAX_DEPTH: usize = 64;
 
-/// One diagnostic per example property that the tables do not list.
-pub fn check_examples(model: &Model) -> (usize, Vec<Diagnostic>) {
+/// How many JSON properties of the examples land in typed fields of the
+/// generated types, and how many in `additional_properties` (see [`check_examples`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Coverage {
+    pub typed: usize,
+    pub untyped: usize,
+}
+
+impl Coverage {
+    /// The typed share, 0 to 1 (1 when there is nothing to type).
+    pub fn share(&self) -> f64 {
+        let all = self.typed + self.untyped;
+        if all == 0 {
+            1.0
+        } else {
+            self.typed as f64 / all as f64
+        }
+    }
+
+    fn add(&mut self, other: Coverage) {
+        self.typed += other.typed;
+        self.untyped += other.untyped;
+    }
+}
+
+/// What checking the examples found.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Examples whose every property is typed.
+    pub strict: usize,
+    pub coverage: Coverage,
+    /// One per untyped property occurrence.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks every example against the model. A property counts as typed when the
+/// object's type (its `@odata.type` when that derives from the expected type)
+/// lists it, the type is described (not `undocumented`), and the value has the
+/// property's JSON kind (a string for text and enums, an integer that fits for
+/// integers, an array of fitting items for collections, ...), at every level
+/// below typed properties. Instance annotations (`@odata.type`, `x@odata.bind`)
+/// are not counted. Every other property is a diagnostic: it lands in
+/// `additional_properties`, and the reader can tell from the message whether the
+/// docs or docbind fall short.
+pub fn check_examples(model: &Model) -> Checked {
     use rayon::prelude::*;
     // Each example on its own, in parallel; diagnostics in example order.
-    let per_example: Vec<Vec<Diagnostic>> = model
+    let per_example: Vec<(Coverage, Vec<Diagnostic>)> = model
         .examples
         .par_iter()
         .map(|ex| {
             let mut diags = Vec::new();
-            check_example(model, ex, &mut diags);
-            diags
+            let cov = check_example(model, ex, &mut diags);
+            (cov, diags)
         })
         .collect();
-    let strict = per_example.iter().filter(|d| d.is_empty()).count();
-    (strict, per_example.into_iter().flatten().collect())
+    let mut checked = Checked::default();
+    for (cov, diags) in per_example {
+        checked.strict += usize::from(diags.is_empty());
+        checked.coverage.add(cov);
+        checked.diagnostics.extend(diags);
+    }
+    checked
 }
 
-fn check_example(model: &Model, ex: &Example, out: &mut Vec<Diagnostic>) {
+fn check_example(model: &Model, ex: &Example, out: &mut Vec<Diagnostic>) -> Coverage {
     let items: Vec<&Value> = match (&ex.json, ex.collection) {
         (Value::Array(a), _) => a.iter().collect(),
         (Value::Object(m), true) => match m.get("value") {
@@ -37,79 +85,168 @@ fn check_example(model: &Model, ex: &Example, out: &mut Vec<Diagnostic>) {
         },
         (v, _) => vec![v],
     };
-    let mut path = Vec::new();
+    let mut cx = Cx {
+        model,
+        ex,
+        path: Vec::new(),
+        out,
+        cov: Coverage::default(),
+    };
     for item in items {
-        check_value(model, &ex.ty, item, ex, &mut path, out);
+        cx.value(&ex.ty, item);
     }
+    cx.cov
 }
 
-fn check_value(
-    model: &Model,
-    ty: &str,
-    v: &Value,
-    ex: &Example,
-    path: &mut Vec<String>,
-    out: &mut Vec<Diagnostic>,
-) {
-    if path.len() > MAX_DEPTH {
-        return;
+/// The walk over one example.
+struct Cx<'m, 'o> {
+    model: &'m Model,
+    ex: &'m Example,
+    path: Vec<String>,
+    out: &'o mut Vec<Diagnostic>,
+    cov: Coverage,
+}
+
+impl Cx<'_, '_> {
+    fn value(&mut self, ty: &str, v: &Value) {
+        if self.path.len() > MAX_DEPTH {
+            return;
+        }
+        match v {
+            Value::Array(a) => a.iter().for_each(|x| self.value(ty, x)),
+            Value::Object(map) => self.object(ty, map),
+            _ => {}
+        }
     }
-    match v {
-        Value::Array(a) => a
-            .iter()
-            .for_each(|x| check_value(model, ty, x, ex, path, out)),
-        Value::Object(map) => {
-            let Some(t) = concrete_type(model, ty, map.get("@odata.type")) else {
-                return;
-            };
-            if t.open || t.origin == super::Origin::Undocumented {
-                return;
+
+    fn object(&mut self, ty: &str, map: &serde_json::Map<String, Value>) {
+        let model = self.model;
+        let Some(t) = concrete_type(model, ty, map.get("@odata.type")) else {
+            return;
+        };
+        let props = if t.origin == super::Origin::Undocumented {
+            Vec::new()
+        } else {
+            all_properties(model, t)
+        };
+        for (key, value) in map {
+            if key.starts_with('@') || key.contains("@odata.") {
+                continue;
             }
-            let props = all_properties(model, t);
-            for (key, value) in map {
-                if key.starts_with('@') || key.contains("@odata.") {
-                    continue;
+            match props.iter().find(|p| &p.name == key) {
+                Some(p) if fits(model, p, value) => {
+                    self.cov.typed += 1;
+                    self.path.push(key.clone());
+                    self.value(&p.ty, value);
+                    self.path.pop();
                 }
-                match props.iter().find(|p| &p.name == key) {
-                    Some(p) => {
-                        path.push(key.clone());
-                        check_value(model, &p.ty, value, ex, path, out);
-                        path.pop();
-                    }
-                    None => out.push(mismatch(model, t, key, ex, path)),
+                found => {
+                    self.cov.untyped += 1;
+                    let why = match found {
+                        Some(p) => Why::Kind(p),
+                        None => Why::Unlisted,
+                    };
+                    let d = mismatch(model, t, key, self.ex, &self.path, why);
+                    self.out.push(d);
                 }
             }
         }
-        _ => {}
     }
 }
 
-fn mismatch(model: &Model, t: &TypeDef, key: &str, ex: &Example, path: &[String]) -> Diagnostic {
+/// Why a property is not typed.
+enum Why<'m> {
+    /// The type's tables do not list it (or the type is not described).
+    Unlisted,
+    /// It is listed, but the value has another JSON kind.
+    Kind(&'m super::Property),
+}
+
+/// The value has the JSON kind the generated field reads (null always does).
+fn fits(model: &Model, p: &super::Property, v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Array(items) if p.collection => items.iter().all(|x| fits_one(model, &p.ty, x)),
+        _ if p.collection => false,
+        one => fits_one(model, &p.ty, one),
+    }
+}
+
+fn fits_one(model: &Model, ty: &str, v: &Value) -> bool {
+    let int = |lo: i64, hi: i64| v.as_i64().is_some_and(|n| (lo..=hi).contains(&n));
+    match ty {
+        "Edm.Untyped" => true,
+        _ if v.is_null() => true,
+        "Edm.Boolean" => v.is_boolean(),
+        "Edm.Int16" => int(i16::MIN.into(), i16::MAX.into()),
+        "Edm.Int32" => int(i32::MIN.into(), i32::MAX.into()),
+        "Edm.Int64" => v.is_i64(),
+        "Edm.Byte" => int(0, 255),
+        "Edm.SByte" => int(-128, 127),
+        "Edm.Double" | "Edm.Single" | "Edm.Decimal" => v.is_number(),
+        _ if super::primitives::is_text(ty) => v.is_string(),
+        _ if model.enum_by_name(ty).is_some() => v.is_string(),
+        _ if model.type_by_name(ty).is_some() => v.is_object(),
+        _ => true,
+    }
+}
+
+fn mismatch(
+    model: &Model,
+    t: &TypeDef,
+    key: &str,
+    ex: &Example,
+    path: &[String],
+    why: Why,
+) -> Diagnostic {
     let at = if path.is_empty() {
         String::new()
     } else {
         format!(" (at `{}`)", path.join("."))
     };
-    let names: Vec<&str> = all_properties(model, t)
-        .iter()
-        .map(|p| p.name.as_str())
-        .collect();
-    let msg = format!(
-        "example property `{key}`{at} is not in the tables of `{}` ({}:{}), which list: {}",
-        t.qualified(),
-        t.source.file,
-        t.source.line,
-        if names.is_empty() {
-            "no properties".to_string()
-        } else {
-            names.join(", ")
+    let (code, msg) = match why {
+        Why::Kind(p) => (
+            "example-wrong-kind",
+            format!(
+                "example property `{key}`{at} of `{}` does not have the JSON kind of its type `{}{}` ({}:{}); it is kept untyped",
+                t.qualified(),
+                p.ty,
+                if p.collection { " collection" } else { "" },
+                p.source.file,
+                p.source.line
+            ),
+        ),
+        Why::Unlisted if t.origin == super::Origin::Undocumented => (
+            "example-undocumented-property",
+            format!(
+                "example property `{key}`{at} is untyped: `{}` is not described in the input",
+                t.qualified()
+            ),
+        ),
+        Why::Unlisted => {
+            let names: Vec<&str> = all_properties(model, t)
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect();
+            let listed = if names.is_empty() {
+                "no properties".to_string()
+            } else {
+                names.join(", ")
+            };
+            let msg = format!(
+                "example property `{key}`{at} is not in the tables of `{}` ({}:{}), which list: {listed}",
+                t.qualified(),
+                t.source.file,
+                t.source.line,
+            );
+            ("example-undocumented-property", msg)
         }
-    );
+    };
     Diagnostic::new(
         &ex.source.file,
         ex.source.line,
         Severity::Warning,
-        "example-undocumented-property",
+        code,
         msg,
     )
 }

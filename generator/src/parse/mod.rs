@@ -6,6 +6,7 @@ mod blocks;
 mod cells;
 mod front_matter;
 mod http;
+mod inherits;
 mod page;
 
 pub use cells::{link_stem, strip_collection_call};
@@ -61,8 +62,12 @@ pub struct Page {
     pub h1: Option<(String, u32)>,
     /// Prose between the H1 and the first H2 (notes and includes left out).
     pub intro: Option<String>,
-    /// "Inherits from [x](..)" in the prose.
+    /// The base the prose states: "Inherits from [x](..)", "is derived from [x]", ...
+    /// (see `inherits.rs`), before the first H2 or in the Properties section, else
+    /// in the front matter's description.
     pub inherits: Option<TypeRef>,
+    /// Types listed in a "Derived types" table: they name this page's type as base.
+    pub derived: Vec<TypeRef>,
     pub templates: Vec<HttpTemplate>,
     /// "supply a JSON representation of [x](..)".
     pub body_ref: Option<TypeRef>,
@@ -93,8 +98,8 @@ pub struct Row {
     pub description: String,
     /// Values listed in "Possible values are: `a`, `b`." and its variants.
     pub allowed: Vec<String>,
-    /// The description says "Inherited from [x]".
-    pub inherited: bool,
+    /// The description says "Inherited from [x]": the type that declares it.
+    pub inherited_from: Option<TypeRef>,
     pub line: u32,
 }
 
@@ -210,6 +215,15 @@ pub fn parse_page(file: &str, text: &str, sink: &mut Sink) -> Page {
     let body = &text[fm.body_start.min(text.len())..];
     let blocks = blocks::blocks(body, fm.body_line_offset);
     page::Reader::new(&mut page, sink).read(blocks);
+    if page.inherits.is_none() {
+        if let Some(d) = &page.description {
+            let prose = blocks::Inline {
+                text: d.clone(),
+                ..blocks::Inline::default()
+            };
+            page.inherits = inherits::stated_base(&prose, 1);
+        }
+    }
     page.kind = page_kind(fm.values.get("doc_type").map(String::as_str), &page, sink);
     page
 }

@@ -21,6 +21,7 @@ enum Section {
     Headers,
     Parameters,
     Examples,
+    Derived,
     Other,
 }
 
@@ -38,6 +39,7 @@ fn section(heading: &str) -> Section {
         "request headers" | "optional request headers" => Section::Headers,
         "function parameters" | "parameters" | "path parameters" => Section::Parameters,
         _ if h.starts_with("example") => Section::Examples,
+        "derived types" => Section::Derived,
         _ => Section::Other,
     }
 }
@@ -143,14 +145,12 @@ impl<'a> Reader<'a> {
             return;
         }
         let lower = t.to_ascii_lowercase();
-        if lower.starts_with("inherits from") && self.page.inherits.is_none() {
-            self.page.inherits = text.links.first().map(|l| TypeRef {
-                name: super::cells::clean_word(&l.label),
-                link: link_stem(&l.dest),
-                collection: false,
-                line,
-            });
-            return;
+        let states_base = matches!(self.section, Section::Top | Section::Properties);
+        if states_base && self.page.inherits.is_none() {
+            self.page.inherits = super::inherits::stated_base(text, line);
+        }
+        if lower.starts_with("inherits from") {
+            return; // not the page's description
         }
         match self.section {
             Section::Top if self.page.intro.is_none() && self.page.h1.is_some() => {
@@ -189,14 +189,25 @@ impl<'a> Reader<'a> {
             Some("response") => BlockRole::Response,
             _ => BlockRole::Other,
         };
-        let template_block = self.section == Section::Http
-            || (self.section != Section::Examples
-                && role == BlockRole::Other
-                && is_template_block(text));
+        let only_requests = self.section != Section::Examples && is_template_block(text);
+        let template_block =
+            self.section == Section::Http || (only_requests && role == BlockRole::Other);
         if template_block {
             let templates = http::templates(text, line + 1, self.sink);
             self.page.templates.extend(templates);
             role = BlockRole::Template;
+        } else if only_requests && role == BlockRole::Request {
+            // Variant sections ("## List a site's drives") show each request line
+            // once, annotated as a request: it is a template and an example.
+            for t in http::templates(text, line + 1, self.sink) {
+                let known = self.page.templates.iter();
+                if !known
+                    .clone()
+                    .any(|k| k.method == t.method && k.path == t.path)
+                {
+                    self.page.templates.push(t);
+                }
+            }
         } else if self.section == Section::Json && role == BlockRole::Other {
             role = BlockRole::Resource;
         }
@@ -239,6 +250,11 @@ impl<'a> Reader<'a> {
         {
             let t = enum_table(&heads, rows, self.enum_heading.clone(), line);
             self.page.enum_tables.push(t);
+        } else if self.section == Section::Derived && first == "type" {
+            let derived = rows
+                .iter()
+                .filter_map(|r| type_ref(r.cells.first()?, r.line));
+            self.page.derived.extend(derived);
         } else if heads.iter().any(|h| h == "type") {
             let parsed = property_rows(&heads, rows, self.sink);
             match self.section {
@@ -331,13 +347,12 @@ fn property_rows(heads: &[String], rows: &[TableRow], sink: &mut Sink) -> Vec<Ro
             );
         }
         let desc = r.cells.get(desc_col).cloned().unwrap_or_default();
-        let inherited = desc.text.to_ascii_lowercase().contains("inherited from");
         out.push(Row {
             name,
             ty,
             allowed: allowed_values(&desc),
+            inherited_from: super::inherits::inherited_from(&desc, r.line),
             description: desc.text,
-            inherited,
             line: r.line,
         });
     }
