@@ -39,6 +39,9 @@ pub fn type_ref(cell: &Inline, line: u32) -> Option<TypeRef> {
     if let Some(inner) = strip_collection_call(&text) {
         text = inner;
         collection = true;
+    } else if let Some(rest) = strip_prefix_ignoring_case(&text, "collection of ") {
+        text = rest.to_string(); // `Collection of String`
+        collection = true;
     }
     let text = strip_parenthesized_prefix(&text);
     let name = clean_word(text);
@@ -63,6 +66,12 @@ pub fn says_collection<'a>(text: &str, labels: impl Iterator<Item = &'a str>) ->
         .any(|w| w == "collection")
         || lower.contains("array of")
         || lower.contains("list of")
+}
+
+fn strip_prefix_ignoring_case<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let head = text.trim_start().get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text.trim_start()[prefix.len()..])
 }
 
 /// `Collection(x)` / `collection(x)` → `x`.
@@ -185,6 +194,10 @@ mod tests {
         };
         assert_eq!(t("String", &[]), ("String".into(), None, false));
         assert_eq!(t("String collection", &[]), ("String".into(), None, true));
+        assert_eq!(
+            t("Collection of String", &[]),
+            ("String".into(), None, true)
+        );
         assert_eq!(
             t("Collection(microsoft.graph.x)", &[]),
             ("microsoft.graph.x".into(), None, true)

@@ -1,0 +1,230 @@
+//! The model is faithful to real pages of the corpus (../shared/graph-docs, or
+//! DOCBIND_CORPUS): every page of a type counts, bases come from every wording the
+//! docs use, request lines of variant sections count, and the seed alone gives a
+//! typed body. These read the corpus at run time and fail when it is missing.
+
+mod common;
+
+use docbind::model::{Model, Property, TypeDef};
+use docbind::source::SourceFile;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+fn v1() -> PathBuf {
+    let dir = common::corpus()
+        .expect("the corpus is missing: put it at ../shared/graph-docs or set DOCBIND_CORPUS")
+        .join("v1.0");
+    assert!(dir.is_dir(), "{} is not a folder", dir.display());
+    dir
+}
+
+/// The v1.0 model, built once for every test here.
+fn v1_model() -> &'static Model {
+    static MODEL: OnceLock<Model> = OnceLock::new();
+    MODEL.get_or_init(|| common::run(&[v1()]).model)
+}
+
+fn ty<'m>(m: &'m Model, q: &str) -> &'m TypeDef {
+    m.type_by_name(q)
+        .unwrap_or_else(|| panic!("no type `{q}` in the model"))
+}
+
+/// Own and inherited properties.
+fn all_props<'m>(m: &'m Model, t: &'m TypeDef) -> Vec<&'m Property> {
+    docbind::model::strict::all_properties(m, t)
+}
+
+/// The property names one page alone gives its type (own and, through its stated
+/// base, not inherited ones: only the page's own tables).
+fn page_property_names(file: &str) -> BTreeSet<String> {
+    let path = v1().join(file);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let run = docbind::run(&[SourceFile {
+        name: file.into(),
+        bytes,
+    }]);
+    let t = run
+        .model
+        .types
+        .iter()
+        .find(|t| t.origin == docbind::model::Origin::Resource)
+        .unwrap_or_else(|| panic!("{file} describes no type"));
+    t.properties.iter().map(|p| p.name.clone()).collect()
+}
+
+#[test]
+fn user_has_the_properties_of_all_its_pages() {
+    let m = v1_model();
+    let user = ty(m, "microsoft.graph.user");
+    assert_eq!(
+        user.source.file, "resources/user.md",
+        "user.md is the own page"
+    );
+    let have: BTreeSet<String> = all_props(m, user).iter().map(|p| p.name.clone()).collect();
+    let pages = [
+        "resources/user.md",
+        "resources/intune-devices-user.md",
+        "resources/intune-mam-user.md",
+        "resources/intune-onboarding-user.md",
+    ];
+    for page in pages {
+        let want = page_property_names(page);
+        assert!(want.len() >= 2, "{page} lists properties");
+        let missing: Vec<&String> = want.difference(&have).collect();
+        assert!(missing.is_empty(), "user lacks {missing:?} of {page}");
+    }
+    for name in [
+        "displayName",
+        "managedDevices",
+        "managedAppRegistrations",
+        "deviceEnrollmentLimit",
+    ] {
+        assert!(have.contains(name), "user has no `{name}`");
+    }
+    assert!(have.len() > 100, "user has {} properties", have.len());
+}
+
+#[test]
+fn no_page_of_a_type_is_dropped() {
+    let run = common::run(&[v1()]);
+    let dropped: Vec<String> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "type-duplicate")
+        .map(ToString::to_string)
+        .collect();
+    assert!(dropped.is_empty(), "pages dropped:\n{}", dropped.join("\n"));
+    let merged = run.diagnostics.iter().filter(|d| d.code == "type-merged");
+    let files: BTreeSet<&str> = merged.map(|d| d.file.as_str()).collect();
+    assert!(files.contains("resources/intune-mam-user.md"), "{files:?}");
+    for q in [
+        "microsoft.graph.organization",
+        "microsoft.graph.deviceManagement",
+    ] {
+        assert!(
+            !ty(&run.model, q).properties.is_empty(),
+            "{q} has properties"
+        );
+    }
+}
+
+#[test]
+fn directory_objects_derive_as_the_docs_say() {
+    let m = v1_model();
+    let dobj = ty(m, "microsoft.graph.directoryObject");
+    for d in [
+        "user",
+        "group",
+        "device",
+        "servicePrincipal",
+        "application",
+        "orgContact",
+    ] {
+        let q = format!("microsoft.graph.{d}");
+        assert!(
+            dobj.derived.contains(&q),
+            "directoryObject.derived lacks {q}: {:?}",
+            dobj.derived
+        );
+    }
+    assert_eq!(dobj.base.as_deref(), Some("microsoft.graph.entity"));
+}
+
+#[test]
+fn keyed_types_without_a_stated_base_derive_from_entity() {
+    let m = v1_model();
+    let orphans: Vec<String> = m
+        .types
+        .iter()
+        .filter(|t| t.kind == docbind::model::TypeKind::Entity && t.base.is_none())
+        .map(TypeDef::qualified)
+        .collect();
+    assert_eq!(orphans, ["microsoft.graph.entity"]);
+}
+
+#[test]
+fn every_request_line_of_a_page_counts() {
+    let m = v1_model();
+    let paths: BTreeSet<&str> = m
+        .operations
+        .iter()
+        .filter(|o| o.source.file == "api/drive-list.md")
+        .map(|o| o.path.as_str())
+        .collect();
+    let want = [
+        "/groups/{groupId}/drives",
+        "/me/drives",
+        "/sites/{siteId}/drives",
+        "/users/{userId}/drives",
+    ];
+    assert_eq!(paths, want.into_iter().collect());
+}
+
+#[test]
+fn a_value_collection_row_gives_a_collection_body() {
+    let dir = common::corpus()
+        .expect("the corpus is missing")
+        .join("beta");
+    let m = common::run(&[dir]).model;
+    let op = m
+        .operations
+        .iter()
+        .find(|o| o.path.ends_with("/submitTiIndicators"))
+        .expect("submitTiIndicators");
+    let body = ty(&m, op.body.as_deref().expect("a body"));
+    let value = body
+        .properties
+        .iter()
+        .find(|p| p.name == "value")
+        .expect("value");
+    assert!(value.collection, "{value:?}");
+    assert_eq!(value.ty, "microsoft.graph.tiIndicator");
+}
+
+#[test]
+fn the_seed_alone_gives_a_typed_body() {
+    let path = common::shared().join("seed").join("update-assignments.md");
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let run = docbind::run(&[SourceFile {
+        name: "update-assignments.md".into(),
+        bytes,
+    }]);
+    let m = &run.model;
+    let t = ty(
+        m,
+        "microsoft.graph.deviceManagementResourceAccessProfileAssignment",
+    );
+    assert_eq!(t.origin, docbind::model::Origin::Requests);
+    let typed: Vec<(&str, &str)> = t
+        .properties
+        .iter()
+        .map(|p| (p.name.as_str(), p.ty.as_str()))
+        .collect();
+    assert_eq!(
+        typed,
+        [
+            ("id", "Edm.String"),
+            (
+                "intent",
+                "microsoft.graph.deviceManagementResourceAccessProfileIntent"
+            ),
+            (
+                "target",
+                "microsoft.graph.deviceAndAppManagementAssignmentTarget"
+            ),
+            ("sourceId", "Edm.String"),
+        ]
+    );
+    let out = docbind::emit::emit(m, &common::emit_options("seed")).expect("emit");
+    let (_, file) = out
+        .files
+        .iter()
+        .find(|(path, _)| path.ends_with("device_management_resource_access_profile_assignment.rs"))
+        .expect("the struct's file");
+    assert!(
+        file.contains("DeviceManagementResourceAccessProfileIntent"),
+        "{file}"
+    );
+    assert!(file.contains("pub source_id:"), "{file}");
+}
