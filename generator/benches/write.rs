@@ -61,7 +61,12 @@ fn cpu() -> Duration {
     // The fields after the command name, which is in parentheses.
     let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
     let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
     Duration::from_millis((ticks(11) + ticks(12)) * 10)
 }
@@ -130,7 +135,11 @@ fn run(args: &Args, output: &Output) -> Result<(), String> {
         .ok_or("nothing emitted")?
         .clone();
     let mut changed = output.clone();
-    changed.files.entry(rel.clone()).or_default().push_str("// changed\n");
+    changed
+        .files
+        .entry(rel.clone())
+        .or_default()
+        .push_str("// changed\n");
     let variants = [&changed, output];
 
     let (mut read, mut noop, mut one) = (Times::default(), Times::default(), Times::default());
@@ -151,7 +160,11 @@ fn run(args: &Args, output: &Output) -> Result<(), String> {
         args.reps
     );
     println!("files written: no-op {}, one change {}", wrote.0, wrote.1);
-    for (name, t) in [("read all (a)", &read), ("no-op write", &noop), ("one file changed", &one)] {
+    for (name, t) in [
+        ("read all (a)", &read),
+        ("no-op write", &noop),
+        ("one file changed", &one),
+    ] {
         println!(
             "{name:>17}: wall {:.4} s ({:.2} a), cpu {:.4} s ({:.2} a)",
             t.median(),
@@ -166,7 +179,9 @@ fn run(args: &Args, output: &Output) -> Result<(), String> {
 fn main() -> ExitCode {
     let args = parse_args();
     let Some(corpus) = corpus() else {
-        println!("write bench: skipped: no corpus at ../shared/graph-docs and DOCBIND_CORPUS is not set");
+        println!(
+            "write bench: skipped: no corpus at ../shared/graph-docs and DOCBIND_CORPUS is not set"
+        );
         return ExitCode::SUCCESS;
     };
     let emitted = docbind::run_dirs(&[corpus.join("v1.0")])

@@ -287,7 +287,12 @@ fn apply(
     let mut staged = Staged::default();
     temp::create_dirs(out, &mut staged.created_dirs)?;
     let old_entries = old.iter().flat_map(|m| &m.entries).map(String::as_str);
-    let union: BTreeSet<&str> = changes.produced.iter().copied().chain(old_entries).collect();
+    let union: BTreeSet<&str> = changes
+        .produced
+        .iter()
+        .copied()
+        .chain(old_entries)
+        .collect();
     let marked = manifest::render(union, Mark::InProgress);
     if let Err(e) = temp::replace_file(&manifest_path, marked.as_bytes()) {
         staged.roll_back();
@@ -895,11 +900,19 @@ mod tests {
         CRASH.with(|s| s.set(Some(step)));
         let result = write_fingerprinted(&out, &crate_v2(), &opts(), 2);
         CRASH.with(|s| s.set(None));
-        assert!(result.is_err(), "{step:?}: the crash is reported as an error");
+        assert!(
+            result.is_err(),
+            "{step:?}: the crash is reported as an error"
+        );
         (tmp, out)
     }
 
-    const STEPS: [Step; 4] = [Step::Marked, Step::Staged, Step::HalfRenamed, Step::Replaced];
+    const STEPS: [Step; 4] = [
+        Step::Marked,
+        Step::Staged,
+        Step::HalfRenamed,
+        Step::Replaced,
+    ];
 
     /// v1 with one file changed, one removed (with its directory) and one added.
     fn crate_v2() -> Output {
@@ -963,8 +976,16 @@ mod tests {
             let stale = check(&out, &v2).unwrap();
             assert!(stale.iter().any(|p| p == MANIFEST), "{step:?}: {stale:?}");
             assert!(status(&out).unwrap().interrupted, "{step:?}");
-            assert_eq!(is_current(&out, 1), None, "{step:?}: the old fingerprint is gone");
-            assert_eq!(is_current(&out, 2), None, "{step:?}: the new one not yet there");
+            assert_eq!(
+                is_current(&out, 1),
+                None,
+                "{step:?}: the old fingerprint is gone"
+            );
+            assert_eq!(
+                is_current(&out, 2),
+                None,
+                "{step:?}: the new one not yet there"
+            );
         }
         // Temporary files are left only by a crash between staging and renaming.
         assert!(temp_files(&write_crashed(Step::Marked).1).is_empty());
@@ -978,7 +999,10 @@ mod tests {
             let report = write_fingerprinted(&out, &crate_v2(), &opts(), 2).unwrap();
             assert!(report.removed.iter().all(|r| r == "src/b.rs"), "{step:?}");
             assert!(check(&out, &crate_v2()).unwrap().is_empty(), "{step:?}");
-            assert!(temp_files(&out).is_empty(), "{step:?}: temporary files removed");
+            assert!(
+                temp_files(&out).is_empty(),
+                "{step:?}: temporary files removed"
+            );
             assert!(!status(&out).unwrap().interrupted, "{step:?}");
             assert_eq!(is_current(&out, 2), Some(4), "{step:?}");
             let mut files = contents(&out);
@@ -995,7 +1019,10 @@ mod tests {
             let (_tmp, out) = write_crashed(step);
             write(&out, &crate_v1(), &opts()).unwrap();
             assert_eq!(contents(&out), expected(&crate_v1()), "{step:?}");
-            assert!(!out.join("src/c").exists(), "{step:?}: the new directory is gone");
+            assert!(
+                !out.join("src/c").exists(),
+                "{step:?}: the new directory is gone"
+            );
         }
     }
 
@@ -1034,8 +1061,16 @@ mod tests {
         assert_eq!(report.removed, ["src/b.rs"]);
         shell.stdin.take().unwrap().write_all(b"go\n").unwrap();
         let mut seen = String::new();
-        shell.stdout.take().unwrap().read_to_string(&mut seen).unwrap();
-        assert!(shell.wait().unwrap().success(), "the shell's directory still exists");
+        shell
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut seen)
+            .unwrap();
+        assert!(
+            shell.wait().unwrap().success(),
+            "the shell's directory still exists"
+        );
         assert_eq!(seen, "pub struct A2;\n", "it reads the new file");
 
         assert_eq!(inode(&out), out_ino, "out is the same directory");
@@ -1044,12 +1079,19 @@ mod tests {
         assert_eq!(after.ino(), built_meta.ino(), "target/ untouched");
         assert_eq!(after.nlink(), 1, "target/ not linked anywhere");
         assert_eq!(after.modified().unwrap(), built_meta.modified().unwrap());
-        assert_eq!(fs::read_to_string(out.join("src/mine.rs")).unwrap(), "// mine");
+        assert_eq!(
+            fs::read_to_string(out.join("src/mine.rs")).unwrap(),
+            "// mine"
+        );
         assert_eq!(
             fs::read_link(out.join("src/link")).unwrap(),
             Path::new("../Cargo.toml")
         );
-        assert_eq!(mtime(&out.join("Cargo.toml")), old_time(), "unchanged file untouched");
+        assert_eq!(
+            mtime(&out.join("Cargo.toml")),
+            old_time(),
+            "unchanged file untouched"
+        );
     }
 
     /// `out` a symbolic link to a directory: written through, the link stays.
