@@ -1,6 +1,6 @@
-//! The write phase alone: [`docbind::output::write`] of the emitted v1.0 crate over
-//! itself (a no-op) and with one file changed, against reading every file of the
-//! output (what comparing it costs at least), in the same run.
+//! The write phase alone: [`docbind::output::write`] of the emitted v1.0 crate into
+//! an empty folder, over itself (a no-op) and with one file changed, against reading
+//! every file of the output (what comparing it costs at least), in the same run.
 //!
 //! ```sh
 //! cargo bench -p docbind --bench write -- --tmp /dev/shm --reps 10
@@ -143,8 +143,14 @@ fn run(args: &Args, output: &Output) -> Result<(), String> {
     let variants = [&changed, output];
 
     let (mut read, mut noop, mut one) = (Times::default(), Times::default(), Times::default());
+    let mut fresh = Times::default();
     let mut wrote = (0, 0);
     for i in 0..args.reps {
+        let dir = tmp.path().join(format!("fresh{i}"));
+        fresh
+            .measure(|| output::write(&dir, output, &opts))
+            .map_err(|e| e.to_string())?;
+        std::fs::remove_dir_all(&dir).map_err(|e| e.to_string())?;
         read.measure(|| std::hint::black_box(read_all(&out, output)));
         let current = variants[(i + 1) % 2];
         let report = noop.measure(|| output::write(&out, current, &opts));
@@ -162,6 +168,7 @@ fn run(args: &Args, output: &Output) -> Result<(), String> {
     println!("files written: no-op {}, one change {}", wrote.0, wrote.1);
     for (name, t) in [
         ("read all (a)", &read),
+        ("first write", &fresh),
         ("no-op write", &noop),
         ("one file changed", &one),
     ] {
