@@ -223,15 +223,11 @@ fn remove_leftovers(out: &Path, output: &Output, old: Option<&Manifest>) -> Resu
     }
     let mut paths = vec![out.to_path_buf()];
     for dir in dirs {
-        if inside(out, &format!("{dir}/x"))? && !is_symlink(&out.join(dir)) {
+        if inside(out, &format!("{dir}/x"))? {
             paths.push(out.join(dir));
         }
     }
     temp::remove_leftovers(out, paths.iter().map(PathBuf::as_path))
-}
-
-fn is_symlink(path: &Path) -> bool {
-    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 /// The files of the previous manifest that are no longer produced and are there.

@@ -122,3 +122,40 @@ fn cli_refuses_an_empty_input_over_a_generated_crate() {
     assert!(allowed.status.success(), "{}", text(&allowed.stderr));
     assert!(text(&allowed.stdout).contains("removed"));
 }
+
+/// What a crash leaves (a manifest still marked in progress) `check` reports, and
+/// the next `generate` repairs.
+#[test]
+fn cli_check_reports_an_interrupted_generate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let bin = Path::new(env!("CARGO_BIN_EXE_docbind"));
+    let (out_arg, input_arg) = (
+        out.to_string_lossy(),
+        docs_input().to_string_lossy().into_owned(),
+    );
+    let args = ["--input", &input_arg, "--out", &out_arg];
+    assert!(run(bin, &[&["generate"], &args[..]].concat())
+        .status
+        .success());
+    let manifest = out.join(".docbind-manifest");
+    let listing = fs::read_to_string(&manifest).unwrap();
+    let marked = listing.replacen(
+        "\n# fingerprint",
+        "\n# in progress: interrupted\n# fingerprint",
+        1,
+    );
+    assert_ne!(marked, listing);
+    fs::write(&manifest, marked).unwrap();
+
+    let check = run(bin, &[&["check"], &args[..]].concat());
+    assert_eq!(check.status.code(), Some(1));
+    let said = text(&check.stdout);
+    assert!(
+        said.contains(".docbind-manifest") && said.contains("interrupted"),
+        "{said}"
+    );
+    let again = run(bin, &[&["generate"], &args[..]].concat());
+    assert!(again.status.success());
+    assert!(run(bin, &[&["check"], &args[..]].concat()).status.success());
+}
