@@ -150,15 +150,9 @@ fn write_inner(
     check_dirs(out, output, "write")?;
     remove_leftovers(out, output, old.as_ref())?;
 
-    // Compared in parallel; errors are reported in file order.
-    let states: Vec<Result<Compared, Error>> = output
-        .files
-        .par_iter()
-        .map(|(rel, contents)| compare(&out.join(rel), contents.as_bytes()))
-        .collect();
     let mut plan = Vec::new();
     let mut unchanged = 0;
-    for ((rel, contents), state) in output.files.iter().zip(states) {
+    for ((rel, contents), state) in output.files.iter().zip(compare_all(out, output)) {
         let target = out.join(rel);
         match state? {
             Compared::Same => unchanged += 1,
@@ -364,13 +358,8 @@ pub fn check(out: &Path, output: &Output) -> Result<Vec<String>, Error> {
     validate_output(output)?;
     let old = manifest::read(out)?;
     check_dirs(out, output, "check")?;
-    let states: Vec<Result<Compared, Error>> = output
-        .files
-        .par_iter()
-        .map(|(rel, contents)| compare(&out.join(rel), contents.as_bytes()))
-        .collect();
     let mut stale = BTreeSet::new();
-    for (rel, state) in output.files.keys().zip(states) {
+    for (rel, state) in output.files.keys().zip(compare_all(out, output)) {
         if !matches!(state?, Compared::Same) {
             stale.insert(rel.clone());
         }
@@ -499,6 +488,16 @@ enum Compared {
     /// Missing, different, or a symbolic link (never read through, always replaced).
     Differs,
     Dir,
+}
+
+/// [`compare`] for every file of `output`, in parallel, in file order (so that the
+/// first error reported is the first in that order).
+fn compare_all(out: &Path, output: &Output) -> Vec<Result<Compared, Error>> {
+    output
+        .files
+        .par_iter()
+        .map(|(rel, contents)| compare(&out.join(rel), contents.as_bytes()))
+        .collect()
 }
 
 /// Compares the file at `path` with `contents`, reading it only when the sizes agree.
