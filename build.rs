@@ -29,6 +29,7 @@ fn generate() -> Result<(), String> {
     let gen = GenerateOptions {
         emit: EmitOptions::default(),
         write: WriteOptions { force: true },
+        ..GenerateOptions::default()
     };
     let report =
         docbind::generate(&[input], &out_dir.join("crate"), &gen).map_err(|e| e.to_string())?;

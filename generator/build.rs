@@ -1,13 +1,22 @@
-//! Hashes the sources that decide what docbind emits for given pages (reading them,
-//! `src/source.rs`; parsing, `src/parse/`; the model, `src/model/`; the emitter,
-//! `src/emit/`; `src/lib.rs`, which joins them) into `DOCBIND_EMITTER_HASH`. The
-//! fingerprint that `docbind generate` keeps in its manifest includes it, so a change
-//! to any of them never lets a regeneration be skipped as a no-op. Line ends are
-//! normalised, so a checkout with CRLF gets the same hash.
+//! What decides the emitted text besides the pages and the options, for the
+//! fingerprint that `docbind generate` keeps in its manifest (so that a change to any
+//! of it never lets a regeneration be skipped as a no-op):
+//!
+//! * `DOCBIND_EMITTER_HASH`: a hash of the sources that read the pages
+//!   (`src/source.rs`), parse them (`src/parse/`), build the model (`src/model/`) and
+//!   emit it (`src/emit/`), with `src/lib.rs`, which joins them. Line ends are
+//!   normalised, so a checkout with CRLF gets the same hash.
+//! * `DOCBIND_DEPENDENCIES`: the versions of the crates that do part of that work
+//!   (`src/lock_file.rs`), from the `Cargo.lock` of the workspace docbind is built
+//!   in: the first one found above docbind's own folder, else above the build's
+//!   output folder (docbind built as a dependency from a registry), else `unknown`.
 
 #[path = "src/stable_hash.rs"]
 #[allow(dead_code)]
 mod stable_hash;
+
+#[path = "src/lock_file.rs"]
+mod lock_file;
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +24,14 @@ const DIRS: &[&str] = &["src/emit", "src/model", "src/parse"];
 const FILES: &[&str] = &["src/source.rs", "src/lib.rs"];
 
 fn main() {
+    println!(
+        "cargo:rustc-env=DOCBIND_EMITTER_HASH={:016x}",
+        sources_hash()
+    );
+    println!("cargo:rustc-env=DOCBIND_DEPENDENCIES={}", dependencies());
+}
+
+fn sources_hash() -> u64 {
     let mut files = Vec::new();
     for dir in DIRS {
         println!("cargo:rerun-if-changed={dir}");
@@ -36,7 +53,25 @@ fn main() {
         h.write_u64(text.len() as u64);
         h.write(&text);
     }
-    println!("cargo:rustc-env=DOCBIND_EMITTER_HASH={:016x}", h.finish());
+    h.finish()
+}
+
+/// The versions of [`lock_file::CRATES`] (see the module docs).
+fn dependencies() -> String {
+    let starts = ["CARGO_MANIFEST_DIR", "OUT_DIR"]
+        .into_iter()
+        .filter_map(std::env::var_os)
+        .map(PathBuf::from);
+    for start in starts {
+        for dir in start.ancestors() {
+            let lock = dir.join("Cargo.lock");
+            if let Ok(text) = std::fs::read_to_string(&lock) {
+                println!("cargo:rerun-if-changed={}", lock.display());
+                return lock_file::versions(&text, lock_file::CRATES);
+            }
+        }
+    }
+    "unknown".into()
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -3,8 +3,8 @@
 //!
 //! [`generate`] reads the pages, builds the model (for its diagnostics), and computes
 //! an [`input_fingerprint`] of everything that decides the emitted files: the pages,
-//! the emit options, docbind's version and the hash of the sources that turn pages
-//! into code. ([`write_model`], for callers that only have a model, uses the model's
+//! the emit options, docbind's version, the hash of the sources that turn pages
+//! into code and the versions of the crates they use for it. ([`write_model`], for callers that only have a model, uses the model's
 //! [`fingerprint`] instead.) When the
 //! manifest of the output folder carries the same fingerprint and every file it lists
 //! is still there with the size it was written with ([`output::is_current`]: one
@@ -25,11 +25,19 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+#[cfg(test)]
+#[path = "lock_file.rs"]
+mod lock_file;
+
 /// Settings of [`generate`].
 #[derive(Clone, Debug, Default)]
 pub struct GenerateOptions {
     pub emit: EmitOptions,
     pub write: WriteOptions,
+    /// Write a crate with nothing in it (the model has no type, enum or operation)
+    /// over a folder docbind wrote before. Without it that is refused: it is most
+    /// often a wrong input folder, and would remove the whole crate.
+    pub allow_empty: bool,
 }
 
 /// What [`generate`] did.
@@ -128,6 +136,7 @@ fn write_keyed(
     opts: &GenerateOptions,
     key: Option<u64>,
 ) -> Result<Written, Error> {
+    refuse_empty(model, out, opts)?;
     let start = Instant::now();
     if let Some(files) = key.and_then(|k| output::is_current(out, k)) {
         return Ok(Written {
@@ -180,9 +189,29 @@ fn write_keyed(
     })
 }
 
+/// [`Error::Refused`] when `model` is empty and `out` holds files docbind wrote,
+/// unless [`GenerateOptions::allow_empty`].
+fn refuse_empty(model: &Model, out: &Path, opts: &GenerateOptions) -> Result<(), Error> {
+    let empty = model.types.is_empty() && model.enums.is_empty() && model.operations.is_empty();
+    if !empty || opts.allow_empty {
+        return Ok(());
+    }
+    let files = output::status(out)?.files;
+    if files == 0 {
+        return Ok(());
+    }
+    Err(Error::Refused(format!(
+        "the input has nothing to generate (no type, enum or operation: is --input the \
+         folder of the pages?); refusing to replace the {files} files docbind wrote in {} \
+         with an empty crate (pass --allow-empty to do it)",
+        out.display()
+    )))
+}
+
 /// A stable hash of everything that decides what [`emit::emit`] makes of `model`
 /// with `opts`: the model (as its JSON), the options, docbind's version and the hash
-/// of the emitter's sources (made by docbind's build script). The same on every
+/// of the emitter's sources and the versions of its dependencies (made by docbind's
+/// build script). The same on every
 /// machine and Rust release. `None` if the model cannot be serialized (then nothing
 /// is ever skipped).
 pub fn fingerprint(model: &Model, opts: &EmitOptions) -> Option<u64> {
@@ -203,9 +232,9 @@ pub fn fingerprint(model: &Model, opts: &EmitOptions) -> Option<u64> {
 }
 
 /// A stable hash of everything that decides what [`generate`] emits for `files`:
-/// every page's name and bytes, the emit options, docbind's version and the hash
-/// of the sources that read, parse, model and emit them (made by docbind's build
-/// script). The output is a function of these alone, and hashing the input is
+/// every page's name and bytes, the emit options, docbind's version, the hash
+/// of the sources that read, parse, model and emit them and the versions of the
+/// crates they use for it (made by docbind's build script). The output is a function of these alone, and hashing the input is
 /// far cheaper than hashing the model ([`fingerprint`]: 0.11 s for the whole corpus,
 /// against 0.02 s for its pages), which keeps a no-op regeneration close to the
 /// cost of building the model. An edit that leaves the model as it was (a typo
@@ -224,13 +253,37 @@ pub fn input_fingerprint(files: &[source::SourceFile], opts: &EmitOptions) -> u6
     combine("docbind input fingerprint 1", opts, &[per_file])
 }
 
+/// What decides the emitted text besides the input and the options: docbind itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Build<'a> {
+    version: &'a str,
+    /// The hash of the sources that read, parse, model and emit (docbind's build script).
+    sources: &'a str,
+    /// The versions of the crates that do part of that work, from the `Cargo.lock`
+    /// docbind was built with (see `build.rs`): an update changes the output too.
+    dependencies: &'a str,
+}
+
+/// This build of docbind.
+const BUILD: Build<'static> = Build {
+    version: env!("CARGO_PKG_VERSION"),
+    sources: env!("DOCBIND_EMITTER_HASH"),
+    dependencies: env!("DOCBIND_DEPENDENCIES"),
+};
+
 /// A fingerprint of one `kind` from lists of hashes of its parts, with what every
-/// fingerprint holds: the emit options, docbind's version and the hash of its sources.
+/// fingerprint holds: the emit options and this build of docbind.
 fn combine(kind: &str, opts: &EmitOptions, lists: &[Vec<u64>]) -> u64 {
+    combine_for(&BUILD, kind, opts, lists)
+}
+
+/// [`combine`] for a given build (the tests vary it).
+fn combine_for(build: &Build<'_>, kind: &str, opts: &EmitOptions, lists: &[Vec<u64>]) -> u64 {
     let mut h = StableHasher::new();
     h.write_str(kind);
-    h.write_str(env!("CARGO_PKG_VERSION"));
-    h.write_str(env!("DOCBIND_EMITTER_HASH"));
+    h.write_str(build.version);
+    h.write_str(build.sources);
+    h.write_str(build.dependencies);
     h.write_str(&format!("{opts:?}"));
     for list in lists {
         h.write_u64(list.len() as u64);
@@ -537,6 +590,64 @@ mod tests {
             ..EmitOptions::default()
         };
         assert_ne!(input_fingerprint(&files, &other), a, "the options");
+    }
+
+    #[test]
+    fn fingerprint_covers_the_versions_of_the_dependencies() {
+        // The build script read them from the workspace's Cargo.lock.
+        let lock = fs::read_to_string(docs_input().join("../Cargo.lock")).unwrap();
+        assert_eq!(
+            BUILD.dependencies,
+            lock_file::versions(&lock, lock_file::CRATES)
+        );
+        for name in ["syn", "prettyplease", "proc-macro2", "quote"] {
+            assert!(
+                BUILD.dependencies.contains(&format!("{name} ")),
+                "{name} in {}",
+                BUILD.dependencies
+            );
+        }
+        // Another version of one of them: another fingerprint.
+        let opts = EmitOptions::default();
+        let updated = BUILD.dependencies.replacen("syn ", "syn 0.", 1);
+        let other = Build {
+            dependencies: &updated,
+            ..BUILD
+        };
+        let lists = [vec![1, 2, 3]];
+        assert_ne!(
+            combine_for(&other, "kind", &opts, &lists),
+            combine_for(&BUILD, "kind", &opts, &lists)
+        );
+    }
+
+    #[test]
+    fn generate_refuses_an_empty_input_over_a_generated_crate() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, empty) = (tmp.path().join("out"), tmp.path().join("empty"));
+        fs::create_dir(&empty).unwrap();
+        let opts = GenerateOptions::default();
+        let first = generate(&[docs_input()], &out, &opts).unwrap();
+        let before = mtimes(&out);
+
+        let err = generate(std::slice::from_ref(&empty), &out, &opts).unwrap_err();
+        assert!(matches!(err, Error::Refused(_)), "{err}");
+        assert!(err.to_string().contains("--allow-empty"), "{err}");
+        assert_eq!(mtimes(&out), before, "nothing was touched");
+
+        let allowed = GenerateOptions {
+            allow_empty: true,
+            ..GenerateOptions::default()
+        };
+        let report = generate(std::slice::from_ref(&empty), &out, &allowed).unwrap();
+        let produced = report.write.written.len() + report.write.unchanged;
+        assert_eq!(
+            report.write.removed.len(),
+            first.write.written.len() - produced
+        );
+        // Into a folder without a manifest, an empty crate is no loss.
+        let fresh = tmp.path().join("fresh");
+        assert!(generate(&[empty], &fresh, &opts).is_ok());
     }
 
     #[test]

@@ -72,6 +72,10 @@ struct GenerateArgs {
     /// Write into a non-empty folder that docbind did not write (no .docbind-manifest).
     #[arg(long)]
     force: bool,
+    /// Write an empty crate (the input has no type, enum or operation) over a crate
+    /// docbind generated before, removing its files.
+    #[arg(long)]
+    allow_empty: bool,
 }
 
 fn main() -> ExitCode {
@@ -92,6 +96,7 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode, Error> {
     let opts = GenerateOptions {
         emit: emit_options(&args.check),
         write: WriteOptions { force: args.force },
+        allow_empty: args.allow_empty,
     };
     let report = docbind::generate(&args.check.input.inputs, &args.check.out, &opts)?;
     let run = &report.run;
@@ -130,6 +135,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Error> {
     let mut text = format!("{} is stale ({} files):\n", args.out.display(), stale.len());
     for path in &stale {
         text.push_str(&format!("  {path}\n"));
+    }
+    if output::status(&args.out).is_ok_and(|s| s.interrupted) {
+        text.push_str("(a generate run was interrupted there)\n");
     }
     text.push_str(&format!("regenerate it with: {}", command_line(args)));
     say(&text)?;
@@ -184,10 +192,11 @@ fn emit(run: &Run, args: &CheckArgs) -> Result<Output, Error> {
     docbind::emit::emit(&run.model, &emit_options(args))
 }
 
-/// The command that regenerates --out: the default one plus every non-default flag,
-/// so `generate` and `check` agree on the header of every file.
+/// The command that regenerates --out: `generate` run as docbind was run
+/// ([`program`]) plus every non-default flag, so `generate` and `check` agree on the
+/// header of every file.
 fn command_line(args: &CheckArgs) -> String {
-    let mut cmd = EmitOptions::default().command;
+    let mut cmd = format!("{} generate", program());
     if args.input.inputs != [PathBuf::from(DEFAULT_INPUT)] {
         for input in &args.input.inputs {
             cmd.push_str(&format!(" --input {}", quote(&input.to_string_lossy())));
@@ -200,6 +209,24 @@ fn command_line(args: &CheckArgs) -> String {
         cmd.push_str(&format!(" --crate-name {}", quote(&args.crate_name)));
     }
     cmd
+}
+
+/// How docbind was run: `cargo run -p docbind --` when cargo started it (`cargo run`
+/// gives the program it starts the variables of its package: `CARGO` and
+/// `CARGO_PKG_NAME`; a program that another package's build or test starts sees
+/// that package's name), else the file name it was started by (an installed
+/// `docbind`).
+fn program() -> String {
+    let package = env!("CARGO_PKG_NAME");
+    let by_cargo = std::env::var_os("CARGO").is_some()
+        && std::env::var("CARGO_PKG_NAME").is_ok_and(|name| name == package);
+    if by_cargo {
+        return format!("cargo run -p {package} --");
+    }
+    let name = std::env::args_os()
+        .next()
+        .and_then(|arg0| Some(Path::new(&arg0).file_name()?.to_string_lossy().into_owned()));
+    quote(&name.unwrap_or_else(|| package.to_string()))
 }
 
 /// Quotes an argument for a POSIX shell when it needs it.
