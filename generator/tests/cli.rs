@@ -37,7 +37,9 @@ fn cli_names_the_command_as_it_was_run() {
     let args = ["generate", "--input", &input_arg, "--out", &out_arg];
     // An installed binary, under a name of its own.
     let installed = tmp.path().join("mydocbind");
-    fs::copy(env!("CARGO_BIN_EXE_docbind"), &installed).unwrap();
+    // A link, not a copy: a copy is open for writing while other tests start
+    // programs, and exec of it could fail with ETXTBSY.
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_docbind"), &installed).unwrap();
 
     let done = run(&installed, &args);
     assert!(done.status.success(), "{}", text(&done.stderr));
