@@ -69,7 +69,7 @@ fn seed_model_has_the_operation_and_the_enum() {
 }
 
 const SEED_PROGRAM: &str = r#"
-use generated::graph::requests::update_assignments;
+use generated::graph::requests::update_device_management_resource_access_profile_assignments as update_assignments;
 use generated::graph::{DeviceManagementResourceAccessProfileAssignment as Assignment, DeviceManagementResourceAccessProfileIntent as Intent};
 
 fn main() {

@@ -301,6 +301,7 @@ fn operation(u: &mut Unstructured, names: &Names) -> Result<Operation> {
             })
             .collect::<Result<_>>()?,
         source: source(u)?,
+        sources: Vec::new(),
     })
 }
 

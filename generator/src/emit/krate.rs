@@ -119,9 +119,11 @@ fn namespace_module<'a>(
     }
     if !requests.is_empty() {
         let mut requests_module = Module::new(REQUESTS_MODULE, true, Content::Children);
-        requests_module.doc = Some("Request functions, one per documented operation.".into());
+        requests_module.doc = Some(
+            "Request functions, one per method and path, in modules by the first segment of the path (all also here).".into(),
+        );
         for page in requests {
-            let mut file = Module::new(&page.file, false, Content::Requests(page));
+            let mut file = Module::new(&page.file, true, Content::Requests(page));
             file.features = page_features(index, page);
             file.exports
                 .extend(page.functions.iter().map(|f| f.name.clone()));

@@ -31,27 +31,56 @@ pub(crate) struct RequestFn<'m> {
 }
 
 /// Request files by namespace, each namespace's files and functions uniquely named.
+/// A namespace's functions are grouped in files by the first segment of their
+/// path (`users.rs` holds `/users/...`, `me.rs` holds `/me/...`): where a user
+/// of the REST API looks for them, and a file changes only when its paths do.
 pub(crate) fn plan<'m>(index: &Index<'m>) -> BTreeMap<String, Vec<RequestFile<'m>>> {
-    let mut pages: BTreeMap<&str, Vec<&'m Operation>> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, String), Vec<&'m Operation>> = BTreeMap::new();
     for op in &index.model.operations {
-        pages.entry(page_stem(op)).or_default().push(op);
+        let namespace = op_namespace(index, op).unwrap_or(&index.default_namespace);
+        groups
+            .entry((namespace.to_string(), first_segment(op)))
+            .or_default()
+            .push(op);
     }
-    let mut by_namespace: BTreeMap<String, Vec<(&str, Vec<&'m Operation>)>> = BTreeMap::new();
-    for (stem, mut ops) in pages {
+    let mut by_namespace: BTreeMap<String, Vec<(String, Vec<&'m Operation>)>> = BTreeMap::new();
+    for ((namespace, module), mut ops) in groups {
         // Names are unique in the model; method and path only make sure the
         // order never depends on the input's.
         ops.sort_by(|a, b| (&a.name, &a.method, &a.path).cmp(&(&b.name, &b.method, &b.path)));
-        let namespace = ops.iter().find_map(|op| op_namespace(index, op));
-        let namespace = namespace.unwrap_or(&index.default_namespace).to_string();
-        by_namespace.entry(namespace).or_default().push((stem, ops));
+        by_namespace
+            .entry(namespace)
+            .or_default()
+            .push((module, ops));
     }
     by_namespace
         .into_iter()
-        .map(|(namespace, pages)| (namespace, name_files(pages)))
+        .map(|(namespace, groups)| (namespace, name_files(groups)))
         .collect()
 }
 
-fn name_files<'m>(pages: Vec<(&str, Vec<&'m Operation>)>) -> Vec<RequestFile<'m>> {
+/// The first literal word of the path (`/users/{id}` → `users`), `root` for none.
+fn first_segment(op: &Operation) -> String {
+    op.template
+        .segments
+        .iter()
+        .flatten()
+        .find_map(|part| match part {
+            PathPart::Literal(text) => {
+                let word: String = text
+                    .chars()
+                    .take_while(|c| *c != '(')
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
+                    .collect();
+                let word = word.rsplit('.').next().unwrap_or_default().to_string();
+                (!word.is_empty()).then_some(word)
+            }
+            PathPart::Param(_) => None,
+        })
+        .unwrap_or_else(|| "root".into())
+}
+
+fn name_files<'m>(pages: Vec<(String, Vec<&'m Operation>)>) -> Vec<RequestFile<'m>> {
     let mut files: BTreeSet<String> = ["mod", super::index::REQUESTS_MODULE]
         .iter()
         .map(|s| s.to_string())
@@ -60,7 +89,7 @@ fn name_files<'m>(pages: Vec<(&str, Vec<&'m Operation>)>) -> Vec<RequestFile<'m>
     pages
         .into_iter()
         .map(|(stem, ops)| RequestFile {
-            file: unique_name(&snake(stem), &mut files),
+            file: unique_name(&snake(&stem), &mut files),
             functions: ops
                 .into_iter()
                 .map(|op| RequestFn {
@@ -70,23 +99,6 @@ fn name_files<'m>(pages: Vec<(&str, Vec<&'m Operation>)>) -> Vec<RequestFile<'m>
                 .collect(),
         })
         .collect()
-}
-
-/// The page's file stem (`api/user-update.md` → `user-update`), or the operation's
-/// name when the source is unknown.
-fn page_stem(op: &Operation) -> &str {
-    let file = op
-        .source
-        .file
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default();
-    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
-    if stem.is_empty() {
-        &op.name
-    } else {
-        stem
-    }
 }
 
 fn op_namespace<'m>(index: &Index<'m>, op: &Operation) -> Option<&'m str> {
@@ -148,14 +160,42 @@ fn request_fn(index: &Index<'_>, function: &RequestFn<'_>) -> Result<TokenStream
     })
 }
 
-/// One `&str` parameter per path parameter, in order of first appearance.
+/// One `&str` parameter per path parameter, in order of first appearance, named
+/// after what it identifies (see [`param_base`]).
 fn params(op: &Operation) -> Vec<Ident> {
     let mut taken = BTreeSet::from([BODY_PARAM.to_string()]);
-    op.template
-        .params
-        .iter()
-        .map(|param| ident(&unique_name(&param_name(&param.name), &mut taken)))
+    (0..op.template.params.len())
+        .map(|i| ident(&unique_name(&param_base(op, i), &mut taken)))
         .collect()
+}
+
+/// An id standing for a whole segment is named after the collection before it
+/// (`/users/{id}/messages/{id}` → `user_id`, `message_id`); other parameters keep
+/// the name the docs give them (`{size}`, `{period_value}`, `{item-path}`).
+fn param_base(op: &Operation, i: usize) -> String {
+    let written = &op.template.params[i].name;
+    let generic = written
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .flat_map(|w| super::names::words(w))
+        .any(|w| w.eq_ignore_ascii_case("id"));
+    let segments = &op.template.segments;
+    let at = segments
+        .iter()
+        .position(|s| s.as_slice() == [PathPart::Param(i)]);
+    let before = at
+        .and_then(|at| at.checked_sub(1))
+        .and_then(|b| match segments[b].as_slice() {
+            [PathPart::Literal(word)] => Some(word.rsplit('.').next().unwrap_or(word)),
+            _ => None,
+        })
+        .filter(|w| !w.starts_with('$') && w.chars().all(|c| c.is_ascii_alphanumeric()));
+    match before {
+        Some(word) if generic => {
+            let single = crate::model::op_names::singular_of(word);
+            format!("{}_id", snake(&single))
+        }
+        _ => param_name(written),
+    }
 }
 
 /// `&T` for the body type: `&str` for text (not `&String`), `&[T]` for a collection.

@@ -149,6 +149,7 @@ fn op(name: &str, method: &str, path: &str, status: u16) -> Operation {
             file: format!("api/{}.md", name.trim_end_matches("-me")),
             line: 3,
         },
+        sources: Vec::new(),
     }
 }
 
@@ -510,10 +511,10 @@ fn lays_out_one_file_per_item() {
         "src/graph/requests_2.rs",
         "src/graph/graph_2.rs",
         "src/graph/requests/mod.rs",
-        "src/graph/requests/user_get.rs",
+        "src/graph/requests/users.rs",
         "src/call_records/mod.rs",
         "src/call_records/call_record.rs",
-        "src/call_records/requests/callrecord_get.rs",
+        "src/call_records/requests/communications.rs",
         "src/runtime_2/mod.rs",
         "src/runtime_2/mode.rs",
     ] {
@@ -792,31 +793,32 @@ fn enums_keep_unknown_values() {
 fn request_functions() {
     let output = emitted();
     let text = |page: &str| file(&output, &format!("src/graph/requests/{page}.rs")).to_string();
-    let user_get = text("user_get");
+    let user_get = text("users");
+    let me = text("me");
     assert!(
-        has(&user_get, "pub fn user_get(id_or_user_principal_name: &str"),
+        has(&user_get, "pub fn user_get(user_id: &str"),
         "{user_get}"
     );
     assert!(
         has(
             &user_get,
-            "[\"/users/\", crate::runtime::encode_segment(id_or_user_principal_name).as_str()]"
+            "[\"/users/\", crate::runtime::encode_segment(user_id).as_str()]"
         ),
         "{user_get}"
     );
     assert!(
         has(
-            &user_get,
+            &me,
             "pub fn user_get_me() -> crate::runtime::Request<crate::graph::User>"
         ),
-        "{user_get}"
+        "{me}"
     );
     assert!(
         has(
-            &user_get,
+            &me,
             "crate::runtime::Request::new(crate::runtime::Method::Get, \"/me\", 200)"
         ),
-        "{user_get}"
+        "{me}"
     );
     assert!(
         user_get.contains("/// `GET /users/{id|userPrincipalName}`"),
@@ -828,13 +830,16 @@ fn request_functions() {
     );
     assert!(user_get.contains("/// # Request headers"), "{user_get}");
 
-    let delete = text("group_delete_member");
-    assert!(has(&delete, "(id: &str, id_2: &str)"), "{delete}");
+    let delete = text("groups");
+    assert!(
+        has(&delete, "group_id: &str,\n    member_id: &str,"),
+        "{delete}"
+    );
     assert!(has(&delete, "\"/members/\""), "{delete}");
     assert!(has(&delete, "\"/$ref\""), "{delete}");
     assert!(has(&delete, "crate::runtime::Request<()>"), "{delete}");
 
-    let report = text("report_get");
+    let report = text("reports");
     assert!(has(&report, "(period: &str, body_2: &str"), "{report}");
     assert!(
         has(&report, "-> crate::runtime::Request<::serde_json::Value>"),
@@ -843,17 +848,17 @@ fn request_functions() {
     assert!(has(&report, "\"/reports/getReport(period='\""), "{report}");
     assert!(has(&report, "\"',body='\""), "{report}");
 
-    let update = text("user_update");
-    assert!(has(&update, "body: &crate::graph::User)"), "{update}");
+    let update = text("users");
+    assert!(has(&update, "body: &crate::graph::User,"), "{update}");
     assert!(has(&update, ".with_json(body)"), "{update}");
-    let photo = text("photo_update");
+    let photo = text("users");
     assert!(has(&photo, "(user_id: &str, body: &str"), "{photo}");
-    let assign = text("user_assignlicense");
+    let assign = text("users");
     assert!(
         has(&assign, "body: &crate::graph::AssignLicenseParameters"),
         "{assign}"
     );
-    let list = text("user_list");
+    let list = text("users");
     assert!(
         has(
             &list,
@@ -869,11 +874,11 @@ fn request_functions() {
         "{list}"
     );
     assert!(has(&list, ".query(\"$top\", \"5\")"), "{list}");
-    let deep = text("deep_delete");
+    let deep = text("a");
     assert!(has(&deep, "#[allow(clippy::too_many_arguments)]"), "{deep}");
-    let batch = text("keywords_batch");
+    let batch = text("keywords");
     assert!(has(&batch, "body: &[crate::graph::Keywords]"), "{batch}");
-    let weird = text("keywords_weird");
+    let weird = text("keywords");
     assert!(
         has(&weird, "crate::runtime::Method::Other(\"REPORT\")"),
         "{weird}"
@@ -883,7 +888,7 @@ fn request_functions() {
         "{weird}"
     );
     assert!(has(&weird, "\"/x%20y%23z\""), "{weird}");
-    let calls = file(&output, "src/call_records/requests/callrecord_get.rs");
+    let calls = file(&output, "src/call_records/requests/communications.rs");
     assert!(
         !calls.contains("crate::runtime::Request<crate::graph::AnyEntity>"),
         "callRecord has no derived types"
@@ -899,7 +904,7 @@ fn request_functions() {
     assert!(
         has(
             requests,
-            "#[cfg(feature = \"test\")] #[rustfmt::skip] mod user_get; #[cfg(feature = \"test\")] pub use self::user_get::{user_get, user_get_me};"
+            "#[cfg(feature = \"test\")] #[rustfmt::skip] pub mod me; #[cfg(feature = \"test\")] pub use self::me::user_get_me;"
         ),
         "{requests}"
     );
@@ -986,7 +991,7 @@ fn operations_without_types_go_to_the_fallback_namespace() {
         ..Model::default()
     };
     let output = emit(&model, &EmitOptions::default()).unwrap();
-    let page = file(&output, "src/graph/requests/me_get.rs");
+    let page = file(&output, "src/graph/requests/me.rs");
     assert!(
         has(page, "pub fn me_get() -> crate::runtime::Request<()>"),
         "{page}"

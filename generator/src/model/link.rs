@@ -8,7 +8,7 @@ use crate::diag::Severity;
 use crate::parse::TypeRef;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub fn finish(b: &mut Builder, mut ops: Vec<Operation>, examples: Vec<Example>) -> Model {
+pub fn finish(b: &mut Builder, mut ops: Vec<Operation>, mut examples: Vec<Example>) -> Model {
     resolve_bases(b);
     break_base_cycles(b);
     let mut types = std::mem::take(&mut b.types);
@@ -21,6 +21,7 @@ pub fn finish(b: &mut Builder, mut ops: Vec<Operation>, examples: Vec<Example>) 
     enums.sort_by_key(super::EnumDef::qualified);
     ops.sort_by(|a, b| a.name.cmp(&b.name).then(a.source.cmp(&b.source)));
     unique_op_names(&mut ops);
+    let ops = one_per_path(ops, &types_by_key(&types), &mut examples);
     Model {
         types,
         enums,
@@ -354,6 +355,40 @@ fn drop_inherited(types: &mut BTreeMap<String, TypeDef>) {
             t.properties.retain(|p| !names.contains(&p.name));
         }
     }
+}
+
+/// One operation per method and path, named from them; examples follow the
+/// operation they illustrate into the merged one.
+fn one_per_path(
+    ops: Vec<Operation>,
+    types: &BTreeMap<String, &TypeDef>,
+    examples: &mut [Example],
+) -> Vec<Operation> {
+    let page_names: Vec<String> = ops.iter().map(|o| o.name.clone()).collect();
+    let (mut merged, into) = super::op_merge::merge(ops, types);
+    let names = super::op_names::names(&merged, types);
+    for (op, name) in merged.iter_mut().zip(names) {
+        op.name = name;
+    }
+    let renamed: BTreeMap<&str, &str> = page_names
+        .iter()
+        .zip(&into)
+        .map(|(old, &i)| (old.as_str(), merged[i].name.as_str()))
+        .collect();
+    for ex in examples.iter_mut() {
+        if let Some(new) = ex.operation.as_deref().and_then(|o| renamed.get(o)) {
+            ex.operation = Some(new.to_string());
+        }
+    }
+    merged.sort_by(|a, b| a.name.cmp(&b.name));
+    merged
+}
+
+fn types_by_key(types: &[TypeDef]) -> BTreeMap<String, &TypeDef> {
+    types
+        .iter()
+        .map(|t| (t.qualified().to_ascii_lowercase(), t))
+        .collect()
 }
 
 fn unique_op_names(ops: &mut [Operation]) {

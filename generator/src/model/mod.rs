@@ -13,6 +13,8 @@ pub mod build;
 mod examples;
 mod link;
 mod merge;
+mod op_merge;
+pub mod op_names;
 mod ops;
 pub mod path;
 pub mod primitives;
@@ -122,8 +124,8 @@ pub struct EnumMember {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
-    /// Unique name: the page's file stem, plus a suffix from the path when a page
-    /// lists several paths (e.g. `user-list-messages` / `user-list-messages-me`).
+    /// Unique name from the method and the path (`list-user-messages`, see
+    /// `op_names`).
     pub name: String,
     /// HTTP method, upper case.
     pub method: String,
@@ -146,7 +148,10 @@ pub struct Operation {
     pub description: Option<String>,
     pub permissions: Vec<Permission>,
     pub headers: Vec<Header>,
+    /// The request line of the primary page (see `op_merge`).
     pub source: Source,
+    /// The request lines of every page that documents the operation, sorted.
+    pub sources: Vec<Source>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

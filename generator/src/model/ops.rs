@@ -2,7 +2,10 @@
 
 use super::build::{stem, workload, Builder};
 use super::path::parse_template;
-use super::{Header, Operation, Origin, PathPart, Permission, Source, TypeDef, TypeKind};
+use super::{
+    Header, Operation, Origin, PathParam, PathPart, PathTemplate, Permission, Source, TypeDef,
+    TypeKind,
+};
 use crate::diag::Severity;
 use crate::parse::{HttpTemplate, Page, PageKind};
 
@@ -43,7 +46,7 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
     let mut ops = Vec::new();
     for (t, name) in page.templates.iter().zip(names) {
         let template = match parse_template(&t.path) {
-            Ok(tpl) => tpl,
+            Ok(tpl) => values_as_params(b, tpl, page, t),
             Err(e) => {
                 b.diag(
                     &page.file,
@@ -93,9 +96,45 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
                 file: page.file.clone(),
                 line: t.line,
             },
+            sources: Vec::new(),
         });
     }
     ops
+}
+
+/// A path segment that is a value (`/education/classes/acdefc6b2dc64e71b1e96d9810ab1793`,
+/// an example's id written into the request line) is a parameter: a request
+/// function with the value in it would always address that one item.
+fn values_as_params(
+    b: &mut Builder,
+    mut tpl: PathTemplate,
+    page: &Page,
+    t: &HttpTemplate,
+) -> PathTemplate {
+    for segment in tpl.segments.iter_mut() {
+        let [PathPart::Literal(text)] = segment.as_slice() else {
+            continue;
+        };
+        if !looks_like_a_value(text) {
+            continue;
+        }
+        let msg = format!(
+            "`{text}` in `{} {}` is a value, not a name: read as a parameter",
+            t.method, t.path
+        );
+        b.diag(&page.file, t.line, Severity::Warning, "path-value", msg);
+        *segment = vec![PathPart::Param(tpl.params.len())];
+        tpl.params.push(PathParam { name: "id".into() });
+    }
+    tpl
+}
+
+/// An id: 16 or more hex digits (dashes allowed, as in GUIDs), with a digit.
+fn looks_like_a_value(text: &str) -> bool {
+    let hex = text.chars().filter(|c| *c != '-');
+    text.len() >= 16
+        && hex.clone().all(|c| c.is_ascii_hexdigit())
+        && text.chars().any(|c| c.is_ascii_digit())
 }
 
 fn default_status(method: &str, has_body: bool) -> u16 {
