@@ -1,0 +1,516 @@
+//! Structs and enums: matched by qualified name (letter case aside), compared as
+//! the generated crate shows them.
+//!
+//! A struct's fields are its properties after inheritance (as the emitter lays
+//! them out: the base chain's, then its own, `@odata.type` aside; none for an
+//! undocumented type). A field change is reported on the type that declares the
+//! property, once, when every derived type shows the same change; a derived type
+//! shows it on its own only when it differs there (e.g. it declares the property
+//! again). A type removed and a type added are one type renamed when an operation
+//! that is the same request function on both sides takes or returns the one
+//! before and the other after, and their own properties are nearly the same (at
+//! least 80% of the JSON names of both are shared).
+
+use super::ops::Pair;
+use super::{feature, fold, side, Change, DocKind, Found, Impact, Kind};
+use crate::model::{EnumDef, Model, Property, Source, TypeDef};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Share of shared property names (of all names of both) that makes a rename.
+const RENAME_SHARED_PERCENT: usize = 80;
+
+type Types<'m> = BTreeMap<String, &'m TypeDef>;
+
+/// Items by folded qualified name (the first of names that differ in case only).
+fn by_name<T>(items: &[T], qualified: fn(&T) -> String) -> BTreeMap<String, &T> {
+    let mut map = BTreeMap::new();
+    for item in items {
+        map.entry(fold(&qualified(item))).or_insert(item);
+    }
+    map
+}
+
+pub(crate) fn diff_types(old: &Model, new: &Model, op_pairs: &[Pair<'_>], found: &mut Found) {
+    let (olds, news) = (
+        by_name(&old.types, TypeDef::qualified),
+        by_name(&new.types, TypeDef::qualified),
+    );
+    let renames = renames(&olds, &news, op_pairs);
+    let renamed_new: BTreeSet<&String> = renames.values().map(|(n, _)| n).collect();
+    let mut pairs: Vec<(&TypeDef, &TypeDef)> = Vec::new();
+    for (k, o) in &olds {
+        match (news.get(k), renames.get(k)) {
+            (Some(n), _) => pairs.push((o, n)),
+            (None, Some((n, evidence))) => {
+                let n = news[n];
+                found.change(type_change(
+                    Kind::TypeRenamed,
+                    Impact::Breaking,
+                    o,
+                    n,
+                    evidence,
+                ));
+                pairs.push((o, n));
+            }
+            (None, None) => found.change(one_sided(Kind::TypeRemoved, Impact::Breaking, o, false)),
+        }
+    }
+    for (k, n) in &news {
+        if !olds.contains_key(k) && !renamed_new.contains(k) {
+            found.change(one_sided(Kind::TypeAdded, Impact::Additive, n, true));
+        }
+    }
+    for (o, n) in &pairs {
+        compare_type(o, n, found);
+    }
+    let old_to_new: BTreeMap<String, String> = pairs
+        .iter()
+        .map(|(o, n)| (fold(&o.qualified()), fold(&n.qualified())))
+        .collect();
+    fields(&olds, &news, &pairs, &old_to_new, found);
+}
+
+/// Old folded name → (new folded name, evidence), by the rule of the module doc.
+fn renames(
+    olds: &Types<'_>,
+    news: &Types<'_>,
+    op_pairs: &[Pair<'_>],
+) -> BTreeMap<String, (String, String)> {
+    let mut out: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut evidence: Vec<(String, String, String)> = Vec::new();
+    for (o, n) in op_pairs {
+        let uses = [
+            ("body", &o.body, &n.body),
+            ("response", &o.response, &n.response),
+        ];
+        for (role, before, after) in uses {
+            if let (Some(b), Some(a)) = (before, after) {
+                let why = format!("{role} of {} {}", n.method.to_ascii_uppercase(), n.path);
+                evidence.push((fold(b), fold(a), why));
+            }
+        }
+    }
+    evidence.sort();
+    for (before, after, why) in evidence {
+        let gone = olds.contains_key(&before) && !news.contains_key(&before);
+        let fresh = news.contains_key(&after) && !olds.contains_key(&after);
+        if !gone || !fresh || out.contains_key(&before) || taken.contains(&after) {
+            continue;
+        }
+        if nearly_same(olds[&before], news[&after]) {
+            taken.insert(after.clone());
+            out.insert(
+                before,
+                (
+                    after,
+                    format!("renamed: {why} on both sides, nearly the same properties"),
+                ),
+            );
+        }
+    }
+    out
+}
+
+fn nearly_same(o: &TypeDef, n: &TypeDef) -> bool {
+    let names = |t: &TypeDef| {
+        t.properties
+            .iter()
+            .map(|p| p.name.clone())
+            .collect::<BTreeSet<_>>()
+    };
+    let (a, b) = (names(o), names(n));
+    let shared = a.intersection(&b).count();
+    let all = a.union(&b).count();
+    shared * 100 >= all * RENAME_SHARED_PERCENT
+}
+
+fn one_sided(kind: Kind, impact: Impact, t: &TypeDef, is_new: bool) -> Change {
+    let s = Some(side(Some(t.qualified()), &t.source));
+    let (old, new) = if is_new { (None, s) } else { (s, None) };
+    let note = if is_new {
+        "a new struct"
+    } else {
+        "the struct is gone"
+    };
+    Change {
+        kind,
+        impact,
+        item: t.qualified(),
+        member: None,
+        old,
+        new,
+        note: Some(note.to_string()),
+    }
+}
+
+fn type_change(kind: Kind, impact: Impact, o: &TypeDef, n: &TypeDef, note: &str) -> Change {
+    let values = match kind {
+        Kind::TypeBaseChanged => (o.base.clone(), n.base.clone()),
+        Kind::TypeFeatureChanged => (Some(feature(&o.workload)), Some(feature(&n.workload))),
+        Kind::TypePolymorphismChanged => (Some(any_shape(o)), Some(any_shape(n))),
+        _ => (Some(o.qualified()), Some(n.qualified())),
+    };
+    Change {
+        kind,
+        impact,
+        item: n.qualified(),
+        member: None,
+        old: Some(side(values.0, &o.source)),
+        new: Some(side(values.1, &n.source)),
+        note: Some(note.to_string()),
+    }
+}
+
+fn any_shape(t: &TypeDef) -> String {
+    if t.derived.is_empty() {
+        "struct".to_string()
+    } else {
+        "Any enum".to_string()
+    }
+}
+
+/// Base, polymorphism, feature, names and description of one struct.
+fn compare_type(o: &TypeDef, n: &TypeDef, found: &mut Found) {
+    let item = n.qualified();
+    if o.qualified() != n.qualified() && fold(&o.qualified()) == fold(&n.qualified()) {
+        let values = (Some(o.qualified()), Some(n.qualified()));
+        found.doc(
+            DocKind::NameCase,
+            &item,
+            None,
+            values,
+            (&o.source, &n.source),
+        );
+    }
+    if o.base.as_deref().map(fold) != n.base.as_deref().map(fold) {
+        let note = "inherited fields change and the type leaves its old base's Any enum";
+        found.change(type_change(
+            Kind::TypeBaseChanged,
+            Impact::Breaking,
+            o,
+            n,
+            note,
+        ));
+    }
+    if o.derived.is_empty() != n.derived.is_empty() {
+        let note = "every field, body and response of this type switches between the struct and its Any enum";
+        found.change(type_change(
+            Kind::TypePolymorphismChanged,
+            Impact::Breaking,
+            o,
+            n,
+            note,
+        ));
+    }
+    if feature(&o.workload) != feature(&n.workload) {
+        let note = "the struct needs another cargo feature: users of the old one lose it";
+        found.change(type_change(
+            Kind::TypeFeatureChanged,
+            Impact::Breaking,
+            o,
+            n,
+            note,
+        ));
+    }
+    found.description(
+        &item,
+        None,
+        (o.description.as_deref(), n.description.as_deref()),
+        (&o.source, &n.source),
+    );
+}
+
+/// The fields of a struct: JSON name → (property, folded name of the declaring type).
+fn effective<'m>(types: &Types<'m>, t: &'m TypeDef) -> BTreeMap<&'m str, (&'m Property, String)> {
+    let mut out = BTreeMap::new();
+    if t.origin == crate::model::Origin::Undocumented {
+        return out;
+    }
+    let mut chain = vec![t];
+    let mut seen = BTreeSet::from([fold(&t.qualified())]);
+    while let Some(base) = chain.last().and_then(|t| t.base.as_deref()) {
+        match types.get(&fold(base)) {
+            Some(b) if seen.insert(fold(base)) => chain.push(b),
+            _ => break,
+        }
+    }
+    // Root first: a property declared again lower down replaces the inherited one.
+    for def in chain.into_iter().rev() {
+        for p in def.properties.iter().filter(|p| p.name != "@odata.type") {
+            out.insert(p.name.as_str(), (p, fold(&def.qualified())));
+        }
+    }
+    out
+}
+
+/// A field change of one struct, keyed by the folded new name of the declaring type.
+struct FieldChange<'m> {
+    kind: Kind,
+    name: &'m str,
+    declared: String,
+    old: Option<&'m Property>,
+    new: Option<&'m Property>,
+}
+
+fn fields(
+    olds: &Types<'_>,
+    news: &Types<'_>,
+    pairs: &[(&TypeDef, &TypeDef)],
+    old_to_new: &BTreeMap<String, String>,
+    found: &mut Found,
+) {
+    let mut by_type: BTreeMap<String, (&TypeDef, &TypeDef, Vec<FieldChange<'_>>)> = BTreeMap::new();
+    for (o, n) in pairs {
+        let changes = field_changes(olds, news, o, n, old_to_new, found);
+        by_type.insert(fold(&n.qualified()), (o, n, changes));
+    }
+    // (declaring type, kind, name) → number of other types that show the same change.
+    let mut inherited: BTreeMap<(String, Kind, &str), usize> = BTreeMap::new();
+    let shown_by_declarer = |c: &FieldChange<'_>| {
+        by_type.get(&c.declared).is_some_and(|(_, _, cs)| {
+            cs.iter()
+                .any(|d| d.kind == c.kind && d.name == c.name && d.declared == c.declared)
+        })
+    };
+    let mut report = Vec::new();
+    for (k, (o, n, changes)) in &by_type {
+        for c in changes {
+            if &c.declared != k && shown_by_declarer(c) {
+                *inherited
+                    .entry((c.declared.clone(), c.kind, c.name))
+                    .or_default() += 1;
+            } else {
+                report.push((*o, *n, c));
+            }
+        }
+    }
+    for (o, n, c) in report {
+        let also = inherited
+            .get(&(fold(&n.qualified()), c.kind, c.name))
+            .copied()
+            .unwrap_or(0);
+        found.change(field_change(o, n, c, also));
+    }
+}
+
+fn field_changes<'m>(
+    olds: &Types<'m>,
+    news: &Types<'m>,
+    o: &'m TypeDef,
+    n: &'m TypeDef,
+    old_to_new: &BTreeMap<String, String>,
+    found: &mut Found,
+) -> Vec<FieldChange<'m>> {
+    let (before, after) = (effective(olds, o), effective(news, n));
+    let names: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
+    let own = (fold(&o.qualified()), fold(&n.qualified()));
+    let mut out = Vec::new();
+    for name in names {
+        let (b, a) = (before.get(name), after.get(name));
+        let (kind, declared) = match (b, a) {
+            (None, Some((_, d))) => (Kind::PropertyAdded, d.clone()),
+            (Some((_, d)), None) => (
+                Kind::PropertyRemoved,
+                old_to_new.get(d).cloned().unwrap_or_else(|| d.clone()),
+            ),
+            (Some((bp, bd)), Some((ap, ad))) => {
+                if bd == &own.0 && ad == &own.1 {
+                    let item = n.qualified();
+                    let texts = (bp.description.as_deref(), ap.description.as_deref());
+                    found.description(&item, Some(name), texts, (&bp.source, &ap.source));
+                }
+                if field_type(bp) == field_type(ap) {
+                    continue;
+                }
+                (Kind::PropertyRetyped, ad.clone())
+            }
+            (None, None) => continue,
+        };
+        out.push(FieldChange {
+            kind,
+            name,
+            declared,
+            old: b.map(|x| x.0),
+            new: a.map(|x| x.0),
+        });
+    }
+    out
+}
+
+/// The type of a field, letter case aside: `microsoft.graph.x` or `[microsoft.graph.x]`.
+fn field_type(p: &Property) -> String {
+    fold(&super::ops::shape(&Some(p.ty.clone()), p.collection))
+}
+
+fn field_change(o: &TypeDef, n: &TypeDef, c: &FieldChange<'_>, also: usize) -> Change {
+    let prop_side = |p: Option<&Property>, t: &TypeDef| match p {
+        Some(p) => side(
+            Some(super::ops::shape(&Some(p.ty.clone()), p.collection)),
+            &p.source,
+        ),
+        None => side(None, &t.source),
+    };
+    let mut note = match c.kind {
+        Kind::PropertyAdded => {
+            "a new pub field: a struct literal without `..Default::default()` no longer compiles"
+                .to_string()
+        }
+        Kind::PropertyRemoved => "the field is gone".to_string(),
+        _ => "the field has another type".to_string(),
+    };
+    if also > 0 {
+        note.push_str(&format!("; also in {also} derived types"));
+    }
+    Change {
+        kind: c.kind,
+        impact: Impact::Breaking,
+        item: n.qualified(),
+        member: Some(c.name.to_string()),
+        old: Some(prop_side(c.old, o)),
+        new: Some(prop_side(c.new, n)),
+        note: Some(note),
+    }
+}
+
+pub(crate) fn diff_enums(old: &Model, new: &Model, found: &mut Found) {
+    let (olds, news) = (
+        by_name(&old.enums, EnumDef::qualified),
+        by_name(&new.enums, EnumDef::qualified),
+    );
+    for (k, o) in &olds {
+        match news.get(k) {
+            Some(n) => compare_enum(o, n, found),
+            None => found.change(enum_change(
+                Kind::EnumRemoved,
+                Impact::Breaking,
+                Some(o),
+                None,
+                None,
+                "the enum is gone",
+            )),
+        }
+    }
+    for (k, n) in &news {
+        if !olds.contains_key(k) {
+            found.change(enum_change(
+                Kind::EnumAdded,
+                Impact::Additive,
+                None,
+                Some(n),
+                None,
+                "a new enum",
+            ));
+        }
+    }
+}
+
+fn compare_enum(o: &EnumDef, n: &EnumDef, found: &mut Found) {
+    let item = n.qualified();
+    let sources = (&o.source, &n.source);
+    if o.qualified() != n.qualified() {
+        found.doc(
+            DocKind::NameCase,
+            &item,
+            None,
+            (Some(o.qualified()), Some(n.qualified())),
+            sources,
+        );
+    }
+    if o.flags != n.flags {
+        let note = "every use switches between the enum and `Flags` of it";
+        found.change(enum_change(
+            Kind::EnumFlagsChanged,
+            Impact::Breaking,
+            Some(o),
+            Some(n),
+            None,
+            note,
+        ));
+    }
+    if feature(&o.workload) != feature(&n.workload) {
+        let note = "the enum needs another cargo feature: users of the old one lose it";
+        found.change(enum_change(
+            Kind::EnumFeatureChanged,
+            Impact::Breaking,
+            Some(o),
+            Some(n),
+            None,
+            note,
+        ));
+    }
+    found.description(
+        &item,
+        None,
+        (o.description.as_deref(), n.description.as_deref()),
+        sources,
+    );
+    for m in &o.members {
+        match n.members.iter().find(|x| x.name == m.name) {
+            Some(x) => found.description(
+                &item,
+                Some(&m.name),
+                (m.description.as_deref(), x.description.as_deref()),
+                sources,
+            ),
+            None => {
+                let note = "a match arm or a use of the variant no longer compiles";
+                found.change(enum_change(
+                    Kind::EnumMemberRemoved,
+                    Impact::Breaking,
+                    Some(o),
+                    Some(n),
+                    Some(&m.name),
+                    note,
+                ));
+            }
+        }
+    }
+    for m in n
+        .members
+        .iter()
+        .filter(|x| !o.members.iter().any(|m| m.name == x.name))
+    {
+        let note = "a new variant of a non_exhaustive enum";
+        found.change(enum_change(
+            Kind::EnumMemberAdded,
+            Impact::Additive,
+            Some(o),
+            Some(n),
+            Some(&m.name),
+            note,
+        ));
+    }
+}
+
+fn enum_change(
+    kind: Kind,
+    impact: Impact,
+    o: Option<&EnumDef>,
+    n: Option<&EnumDef>,
+    member: Option<&str>,
+    note: &str,
+) -> Change {
+    let value = |e: &EnumDef| match kind {
+        Kind::EnumFeatureChanged => Some(feature(&e.workload)),
+        Kind::EnumFlagsChanged => Some(if e.flags { "flags" } else { "enum" }.to_string()),
+        Kind::EnumMemberAdded => member
+            .filter(|m| e.members.iter().any(|x| x.name == *m))
+            .map(str::to_string),
+        Kind::EnumMemberRemoved => member
+            .filter(|m| e.members.iter().any(|x| x.name == *m))
+            .map(str::to_string),
+        _ => Some(e.qualified()),
+    };
+    let source = |e: &EnumDef| -> Source { e.source.clone() };
+    let item = n.or(o).map(EnumDef::qualified).unwrap_or_default();
+    Change {
+        kind,
+        impact,
+        item,
+        member: member.map(str::to_string),
+        old: o.map(|e| side(value(e), &source(e))),
+        new: n.map(|e| side(value(e), &source(e))),
+        note: Some(note.to_string()),
+    }
+}
