@@ -326,6 +326,25 @@ pub(crate) fn fold(name: &str) -> String {
     name.to_ascii_lowercase()
 }
 
+/// The Rust type of a primitive in the generated crate (the table of
+/// `emit/index.rs`, which the emitter keeps private): primitives of one Rust type
+/// are the same to a user of the crate.
+pub(crate) fn rust_primitive(qualified: &str) -> Option<&'static str> {
+    Some(match qualified {
+        "Edm.String" | "Edm.Guid" | "Edm.Date" | "Edm.DateTimeOffset" | "Edm.TimeOfDay"
+        | "Edm.Duration" | "Edm.Binary" | "Edm.Stream" => "String",
+        "Edm.Boolean" => "bool",
+        "Edm.Int16" => "i16",
+        "Edm.Int32" => "i32",
+        "Edm.Int64" => "i64",
+        "Edm.Byte" => "u8",
+        "Edm.SByte" => "i8",
+        "Edm.Double" | "Edm.Single" | "Edm.Decimal" => "serde_json::Number",
+        "Edm.Untyped" => "serde_json::Value",
+        _ => return None,
+    })
+}
+
 /// The cargo feature an item of this workload is gated by.
 pub(crate) fn feature(workload: &str) -> String {
     crate::emit::feature_name(workload)

@@ -255,36 +255,15 @@ fn compare(o: &Operation, n: &Operation, found: &mut Found) {
             (&o.source, &n.source),
         );
     }
-    let body = (
-        shape(&o.body, o.body_collection),
-        shape(&n.body, n.body_collection),
-    );
-    if fold(&body.0) != fold(&body.1) {
-        let note = "the body parameter has another type (or appears, or goes)";
-        found.change(two_sided(
-            Kind::OperationBodyChanged,
-            Impact::Breaking,
-            o,
-            n,
-            body,
-            note,
-        ));
-    }
+    let body = ((&o.body, o.body_collection), (&n.body, n.body_collection));
+    let note = "the body parameter has another type (or appears, or goes)";
+    compare_typed(Kind::OperationBodyChanged, o, n, body, note, found);
     let response = (
-        shape(&o.response, o.response_collection),
-        shape(&n.response, n.response_collection),
+        (&o.response, o.response_collection),
+        (&n.response, n.response_collection),
     );
-    if fold(&response.0) != fold(&response.1) {
-        let note = "the function returns another type";
-        found.change(two_sided(
-            Kind::OperationResponseChanged,
-            Impact::Breaking,
-            o,
-            n,
-            response,
-            note,
-        ));
-    }
+    let note = "the function returns another type";
+    compare_typed(Kind::OperationResponseChanged, o, n, response, note, found);
     if o.status != n.status {
         let values = (o.status.to_string(), n.status.to_string());
         let note = "same signature, another success status";
@@ -315,6 +294,33 @@ fn compare(o: &Operation, n: &Operation, found: &mut Found) {
         (o.description.as_deref(), n.description.as_deref()),
         (&o.source, &n.source),
     );
+}
+
+type Typed<'a> = (&'a Option<String>, bool);
+
+/// A change of the body or response type: breaking with `note`, unless both are
+/// primitives of one Rust type (and both collections or neither).
+fn compare_typed(
+    kind: Kind,
+    o: &Operation,
+    n: &Operation,
+    types: (Typed<'_>, Typed<'_>),
+    note: &str,
+    found: &mut Found,
+) {
+    let ((before, before_many), (after, after_many)) = types;
+    let values = (shape(before, before_many), shape(after, after_many));
+    if fold(&values.0) == fold(&values.1) {
+        return;
+    }
+    let rust = |t: &Option<String>| t.as_deref().and_then(super::rust_primitive);
+    let (impact, note) = match (rust(before), rust(after)) {
+        (Some(a), Some(b)) if a == b && before_many == after_many => {
+            (Impact::Compatible, format!("the same Rust type, {a}"))
+        }
+        _ => (Impact::Breaking, note.to_string()),
+    };
+    found.change(two_sided(kind, impact, o, n, values, &note));
 }
 
 /// `type`, `[type]` for a collection, `none`.

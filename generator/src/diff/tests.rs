@@ -379,3 +379,24 @@ fn text_and_json_render_every_change() {
     assert_eq!(json["counts"]["kinds"]["operation_added"], 1);
     assert_eq!(json["changes"][0]["new"]["source"]["line"], 5);
 }
+
+#[test]
+fn primitives_of_one_rust_type_are_compatible() {
+    let mut new = sample();
+    new.types[1].properties[0].ty = "Edm.Guid".into();
+    new.operations[0].response = Some("Edm.String".into());
+    let mut old = sample();
+    old.operations[0].response = Some("Edm.Guid".into());
+    let d = diff(&old, &new);
+    let got: Vec<(Kind, Impact)> = d.changes.iter().map(|c| (c.kind, c.impact)).collect();
+    assert_eq!(
+        got,
+        [
+            (Kind::OperationResponseChanged, Impact::Compatible),
+            (Kind::PropertyRetyped, Impact::Compatible),
+        ]
+    );
+    assert_eq!(d.semver, Semver::Patch);
+    new.types[1].properties[0].collection = true;
+    assert_eq!(diff(&old, &new).semver, Semver::Major);
+}

@@ -12,7 +12,7 @@
 //! least 80% of the JSON names of both are shared).
 
 use super::ops::Pair;
-use super::{feature, fold, side, Change, DocKind, Found, Impact, Kind};
+use super::{feature, fold, rust_primitive, side, Change, DocKind, Found, Impact, Kind};
 use crate::model::{EnumDef, Model, Property, Source, TypeDef};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -320,7 +320,7 @@ fn field_changes<'m>(
                     let texts = (bp.description.as_deref(), ap.description.as_deref());
                     found.description(&item, Some(name), texts, (&bp.source, &ap.source));
                 }
-                if field_type(bp) == field_type(ap) {
+                if fold(&field_type(bp)) == fold(&field_type(ap)) {
                     continue;
                 }
                 (Kind::PropertyRetyped, ad.clone())
@@ -338,33 +338,39 @@ fn field_changes<'m>(
     out
 }
 
-/// The type of a field, letter case aside: `microsoft.graph.x` or `[microsoft.graph.x]`.
+/// The type of a field as written: `microsoft.graph.x` or `[microsoft.graph.x]`.
 fn field_type(p: &Property) -> String {
-    fold(&super::ops::shape(&Some(p.ty.clone()), p.collection))
+    super::ops::shape(&Some(p.ty.clone()), p.collection)
+}
+
+/// Whether two field types are one Rust type (two primitives of one Rust type).
+fn same_rust_type(a: &Property, b: &Property) -> Option<&'static str> {
+    let (x, y) = (rust_primitive(&a.ty)?, rust_primitive(&b.ty)?);
+    (x == y && a.collection == b.collection).then_some(x)
 }
 
 fn field_change(o: &TypeDef, n: &TypeDef, c: &FieldChange<'_>, also: usize) -> Change {
     let prop_side = |p: Option<&Property>, t: &TypeDef| match p {
-        Some(p) => side(
-            Some(super::ops::shape(&Some(p.ty.clone()), p.collection)),
-            &p.source,
-        ),
+        Some(p) => side(Some(field_type(p)), &p.source),
         None => side(None, &t.source),
     };
-    let mut note = match c.kind {
-        Kind::PropertyAdded => {
+    let same = c.old.zip(c.new).and_then(|(a, b)| same_rust_type(a, b));
+    let (impact, mut note) = match (c.kind, same) {
+        (Kind::PropertyAdded, _) => (
+            Impact::Breaking,
             "a new pub field: a struct literal without `..Default::default()` no longer compiles"
-                .to_string()
-        }
-        Kind::PropertyRemoved => "the field is gone".to_string(),
-        _ => "the field has another type".to_string(),
+                .to_string(),
+        ),
+        (Kind::PropertyRemoved, _) => (Impact::Breaking, "the field is gone".to_string()),
+        (_, Some(rust)) => (Impact::Compatible, format!("the same Rust type, {rust}")),
+        _ => (Impact::Breaking, "the field has another type".to_string()),
     };
     if also > 0 {
         note.push_str(&format!("; also in {also} derived types"));
     }
     Change {
         kind: c.kind,
-        impact: Impact::Breaking,
+        impact,
         item: n.qualified(),
         member: Some(c.name.to_string()),
         old: Some(prop_side(c.old, o)),
