@@ -230,11 +230,12 @@ fn diff(args: &DiffArgs) -> Result<ExitCode, Error> {
     } else {
         say(docbind::diff::render::text(d, args.docs).trim_end())?;
     }
-    let fail = match args.fail_on.as_deref() {
-        Some("breaking") => d.has_breaking(),
-        Some(_) => !d.changes.is_empty(),
-        None => false,
+    let fail_on = match args.fail_on.as_deref() {
+        Some("breaking") => Some(docbind::diff::FailOn::Breaking),
+        Some(_) => Some(docbind::diff::FailOn::Any),
+        None => None,
     };
+    let fail = fail_on.is_some_and(|f| f.fails(d));
     Ok(if fail {
         ExitCode::from(1)
     } else {

@@ -213,6 +213,24 @@ impl Diff {
     }
 }
 
+/// When `docbind diff --fail-on` exits 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    /// A breaking change.
+    Breaking,
+    /// Any API change (documentation changes aside).
+    Any,
+}
+
+impl FailOn {
+    pub fn fails(self, diff: &Diff) -> bool {
+        match self {
+            FailOn::Breaking => diff.has_breaking(),
+            FailOn::Any => !diff.changes.is_empty(),
+        }
+    }
+}
+
 /// What the diff found, plus the diagnostics of modelling each side.
 #[derive(Debug)]
 pub struct DirsDiff {

@@ -400,3 +400,15 @@ fn primitives_of_one_rust_type_are_compatible() {
     new.types[1].properties[0].collection = true;
     assert_eq!(diff(&old, &new).semver, Semver::Major);
 }
+
+#[test]
+fn fail_on_breaking_or_any() {
+    let same = diff(&sample(), &sample());
+    assert!(!FailOn::Breaking.fails(&same) && !FailOn::Any.fails(&same));
+    let mut new = sample();
+    new.operations.push(op("user-list", "GET", "/users", None));
+    let additive = diff(&sample(), &new);
+    assert!(!FailOn::Breaking.fails(&additive) && FailOn::Any.fails(&additive));
+    let breaking = diff(&new, &sample());
+    assert!(FailOn::Breaking.fails(&breaking));
+}
