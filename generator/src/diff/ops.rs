@@ -15,7 +15,7 @@
 
 use super::{feature, fold, side, Change, DocKind, Found, Impact, Kind};
 use crate::model::{Model, Operation, PathPart, PathTemplate};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A pair of operations that are the same request function.
 pub type Pair<'m> = (&'m Operation, &'m Operation);
@@ -148,13 +148,12 @@ fn pair_by<'m>(
         let rest = news.len().min(olds.len());
         pairs.extend(olds.into_iter().zip(news.drain(..rest)));
     }
-    let paired = |op: &&Operation, first: bool| {
-        !pairs
-            .iter()
-            .any(|(o, n)| std::ptr::eq(if first { *o } else { *n }, *op))
-    };
-    old.retain(|op| paired(op, true));
-    new.retain(|op| paired(op, false));
+    // By address: names are unique in a model, but a model built by hand may not be.
+    let address = |op: &Operation| op as *const Operation as usize;
+    let paired_old: BTreeSet<usize> = pairs.iter().map(|(o, _)| address(o)).collect();
+    let paired_new: BTreeSet<usize> = pairs.iter().map(|(_, n)| address(n)).collect();
+    old.retain(|op| !paired_old.contains(&address(op)));
+    new.retain(|op| !paired_new.contains(&address(op)));
     pairs
 }
 
