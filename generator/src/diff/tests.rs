@@ -412,3 +412,16 @@ fn fail_on_breaking_or_any() {
     let breaking = diff(&new, &sample());
     assert!(FailOn::Breaking.fails(&breaking));
 }
+
+#[test]
+fn a_json_name_in_another_letter_case_is_a_rename() {
+    let mut new = sample();
+    new.types[1].properties[1].name = "Age".into();
+    let d = diff(&sample(), &new);
+    assert_eq!(
+        kinds(&d),
+        [(Kind::PropertyRenamed, "ns.user".into(), Some("Age".into()))]
+    );
+    assert_eq!(d.changes[0].impact, Impact::Compatible);
+    assert_eq!(d.changes[0].old.as_ref().unwrap().source.line, 10);
+}

@@ -335,6 +335,28 @@ fn field_changes<'m>(
             new: a.map(|x| x.0),
         });
     }
+    join_case_renames(out)
+}
+
+/// A field removed and one added whose JSON names differ in letter case only are
+/// one field whose JSON name changed.
+fn join_case_renames(changes: Vec<FieldChange<'_>>) -> Vec<FieldChange<'_>> {
+    let (mut added, rest): (Vec<_>, Vec<_>) = changes
+        .into_iter()
+        .partition(|c| c.kind == Kind::PropertyAdded);
+    let mut out = Vec::new();
+    for mut c in rest {
+        let same = |a: &FieldChange<'_>| fold(a.name) == fold(c.name);
+        if c.kind == Kind::PropertyRemoved {
+            if let Some(i) = added.iter().position(same) {
+                let a = added.remove(i);
+                (c.kind, c.name, c.declared, c.new) =
+                    (Kind::PropertyRenamed, a.name, a.declared, a.new);
+            }
+        }
+        out.push(c);
+    }
+    out.extend(added);
     out
 }
 
@@ -362,9 +384,27 @@ fn field_change(o: &TypeDef, n: &TypeDef, c: &FieldChange<'_>, also: usize) -> C
                 .to_string(),
         ),
         (Kind::PropertyRemoved, _) => (Impact::Breaking, "the field is gone".to_string()),
+        (Kind::PropertyRenamed, _)
+            if c.old
+                .zip(c.new)
+                .is_some_and(|(a, b)| fold(&field_type(a)) == fold(&field_type(b))) =>
+        {
+            (
+                Impact::Compatible,
+                "the JSON name differs in letter case only: the field reads and writes the new one"
+                    .to_string(),
+            )
+        }
+        (Kind::PropertyRenamed, _) => (
+            Impact::Breaking,
+            "the JSON name differs in letter case and the field has another type".to_string(),
+        ),
         (_, Some(rust)) => (Impact::Compatible, format!("the same Rust type, {rust}")),
         _ => (Impact::Breaking, "the field has another type".to_string()),
     };
+    if let (Kind::PropertyRenamed, Some(before)) = (c.kind, c.old) {
+        note = format!("`{}` → `{}`: {note}", before.name, c.name);
+    }
     if also > 0 {
         note.push_str(&format!("; also in {also} derived types"));
     }
