@@ -16,9 +16,9 @@ pub mod ops;
 pub mod render;
 pub mod types;
 
-use crate::model::{Model, Source};
+use crate::model::{EnumDef, Model, Source, TypeDef};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// What a change does to code that uses the generated crate.
@@ -92,6 +92,7 @@ pub enum Kind {
     PropertyRenamed,
     EnumAdded,
     EnumRemoved,
+    EnumRenamed,
     EnumFlagsChanged,
     EnumFeatureChanged,
     EnumMemberAdded,
@@ -124,6 +125,7 @@ impl Kind {
             PropertyRenamed => "property_renamed",
             EnumAdded => "enum_added",
             EnumRemoved => "enum_removed",
+            EnumRenamed => "enum_renamed",
             EnumFlagsChanged => "enum_flags_changed",
             EnumFeatureChanged => "enum_feature_changed",
             EnumMemberAdded => "enum_member_added",
@@ -243,7 +245,7 @@ pub struct DirsDiff {
 
 /// Compares two models.
 pub fn diff(old: &Model, new: &Model) -> Diff {
-    let mut found = Found::default();
+    let mut found = Found::new(old, new);
     let renamed_ops = ops::diff_operations(old, new, &mut found);
     types::diff_types(old, new, &renamed_ops, &mut found);
     types::diff_enums(old, new, &mut found);
@@ -260,16 +262,88 @@ pub fn diff_dirs(old: &[PathBuf], new: &[PathBuf]) -> Result<DirsDiff, crate::Er
     Ok(DirsDiff { diff, old, new })
 }
 
-/// Changes as they are found, in any order.
-#[derive(Default)]
+/// Changes as they are found, in any order, and the Rust types of both crates.
 pub(crate) struct Found {
     changes: Vec<Change>,
     docs: Vec<DocChange>,
+    /// Qualified name → the Rust type `emit` gives its values, for each side.
+    rust: (BTreeMap<String, String>, BTreeMap<String, String>),
+}
+
+/// Every qualified name the model refers to: its types and enums, the types of
+/// properties, bodies and responses (primitives too).
+fn referenced(model: &Model) -> BTreeSet<&str> {
+    let mut names: BTreeSet<&str> = BTreeSet::new();
+    for t in &model.types {
+        names.extend(t.properties.iter().map(|p| p.ty.as_str()));
+    }
+    for op in &model.operations {
+        names.extend(op.body.as_deref().into_iter().chain(op.response.as_deref()));
+    }
+    names
+}
+
+fn rust_types(model: &Model) -> BTreeMap<String, String> {
+    let own: Vec<String> = model
+        .types
+        .iter()
+        .map(TypeDef::qualified)
+        .chain(model.enums.iter().map(EnumDef::qualified))
+        .collect();
+    let names = referenced(model)
+        .into_iter()
+        .chain(own.iter().map(String::as_str));
+    crate::emit::rust_types(model, names)
 }
 
 impl Found {
+    fn new(old: &Model, new: &Model) -> Self {
+        let (a, b) = rayon::join(|| rust_types(old), || rust_types(new));
+        Found {
+            changes: Vec::new(),
+            docs: Vec::new(),
+            rust: (a, b),
+        }
+    }
+
+    /// The Rust type of values of `before` in the old crate, when `after` has the
+    /// same one in the new crate.
+    pub(crate) fn same_rust(&self, before: &str, after: &str) -> Option<&str> {
+        let a = self.rust.0.get(before)?;
+        (self.rust.1.get(after) == Some(a)).then_some(a.as_str())
+    }
+
     pub(crate) fn change(&mut self, change: Change) {
         self.changes.push(change);
+    }
+
+    /// Names that differ in letter case only (`names`, qualified): a rename of
+    /// `kind` when the Rust name changes with them, else a documentation change.
+    pub(crate) fn letter_case(
+        &mut self,
+        kind: Kind,
+        item: &str,
+        names: (String, String),
+        sources: (&Source, &Source),
+    ) {
+        if names.0 == names.1 || fold(&names.0) != fold(&names.1) {
+            return;
+        }
+        let rust = (self.rust.0.get(&names.0), self.rust.1.get(&names.1));
+        if rust.0 == rust.1 {
+            let values = (Some(names.0), Some(names.1));
+            return self.doc(DocKind::NameCase, item, None, values, sources);
+        }
+        let note = "the name differs in letter case only, but its Rust name changes";
+        self.change(Change {
+            kind,
+            impact: Impact::Breaking,
+            item: item.to_string(),
+            member: None,
+            old: Some(side(rust.0.cloned(), sources.0)),
+            new: Some(side(rust.1.cloned(), sources.1)),
+            note: Some(note.to_string()),
+        });
     }
 
     /// Records a description edit (whitespace differences are none).
@@ -346,25 +420,6 @@ pub(crate) fn side(value: Option<String>, source: &Source) -> Side {
 /// Lower case, for names that are the same whatever their letter case.
 pub(crate) fn fold(name: &str) -> String {
     name.to_ascii_lowercase()
-}
-
-/// The Rust type of a primitive in the generated crate (the table of
-/// `emit/index.rs`, which the emitter keeps private): primitives of one Rust type
-/// are the same to a user of the crate.
-pub(crate) fn rust_primitive(qualified: &str) -> Option<&'static str> {
-    Some(match qualified {
-        "Edm.String" | "Edm.Guid" | "Edm.Date" | "Edm.DateTimeOffset" | "Edm.TimeOfDay"
-        | "Edm.Duration" | "Edm.Binary" | "Edm.Stream" => "String",
-        "Edm.Boolean" => "bool",
-        "Edm.Int16" => "i16",
-        "Edm.Int32" => "i32",
-        "Edm.Int64" => "i64",
-        "Edm.Byte" => "u8",
-        "Edm.SByte" => "i8",
-        "Edm.Double" | "Edm.Single" | "Edm.Decimal" => "serde_json::Number",
-        "Edm.Untyped" => "serde_json::Value",
-        _ => return None,
-    })
 }
 
 /// The cargo feature an item of this workload is gated by.

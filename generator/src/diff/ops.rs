@@ -8,8 +8,8 @@
 //! in this order, when exactly one on each side shares:
 //!
 //! 1. method and normalized path without the query: the query changed;
-//! 2. method and name: the path changed;
-//! 3. normalized path and name: the method changed.
+//! 2. method and name (letter case aside): the path changed;
+//! 3. normalized path and name (letter case aside): the method changed.
 //!
 //! What is still left is removed or added.
 
@@ -32,10 +32,10 @@ pub(crate) fn diff_operations<'m>(
     let rules: [(Kind, KeyFn); 3] = [
         (Kind::OperationQueryChanged, |op| key(op, false)),
         (Kind::OperationPathChanged, |op| {
-            (op.method.to_ascii_uppercase(), op.name.clone())
+            (op.method.to_ascii_uppercase(), fold(&op.name))
         }),
         (Kind::OperationMethodChanged, |op| {
-            (key(op, true).1, op.name.clone())
+            (key(op, true).1, fold(&op.name))
         }),
     ];
     for (kind, key_fn) in rules {
@@ -224,25 +224,21 @@ fn compare(o: &Operation, n: &Operation, found: &mut Found) {
     let item = label(n);
     if o.name != n.name {
         let values = (o.name.clone(), n.name.clone());
-        if fold(&o.name) == fold(&n.name) {
-            found.doc(
-                DocKind::NameCase,
-                &item,
-                None,
-                (Some(values.0), Some(values.1)),
-                (&o.source, &n.source),
-            );
+        let note = if fold(&o.name) == fold(&n.name) {
+            // The Rust name is made of the words of the name: whether they moved is
+            // the emitter's business, so the change counts as breaking.
+            "same method and path, a name in another letter case: the function may be renamed"
         } else {
-            let note = "same method and path, another name: the function is renamed";
-            found.change(two_sided(
-                Kind::OperationRenamed,
-                Impact::Breaking,
-                o,
-                n,
-                values,
-                note,
-            ));
-        }
+            "same method and path, another name: the function is renamed"
+        };
+        found.change(two_sided(
+            Kind::OperationRenamed,
+            Impact::Breaking,
+            o,
+            n,
+            values,
+            note,
+        ));
     }
     if o.path != n.path && key(o, true) == key(n, true) {
         let values = (Some(o.path.clone()), Some(n.path.clone()));
@@ -312,12 +308,13 @@ fn compare_typed(
     if fold(&values.0) == fold(&values.1) {
         return;
     }
-    let rust = |t: &Option<String>| t.as_deref().and_then(super::rust_primitive);
-    let (impact, note) = match (rust(before), rust(after)) {
-        (Some(a), Some(b)) if a == b && before_many == after_many => {
-            (Impact::Compatible, format!("the same Rust type, {a}"))
-        }
-        _ => (Impact::Breaking, note.to_string()),
+    let same = match (before, after) {
+        (Some(b), Some(a)) if before_many == after_many => found.same_rust(b, a),
+        _ => None,
+    };
+    let (impact, note) = match same {
+        Some(rust) => (Impact::Compatible, format!("the same Rust type, {rust}")),
+        None => (Impact::Breaking, note.to_string()),
     };
     found.change(two_sided(kind, impact, o, n, values, &note));
 }

@@ -346,6 +346,25 @@ fn a_type_renamed_with_evidence_is_a_rename() {
 }
 
 #[test]
+fn letter_case_that_moves_a_word_boundary_renames_the_rust_type() {
+    let mut new = sample();
+    new.types[1].name = "uSer".into();
+    new.operations[0].response = Some("ns.uSer".into());
+    let new = model(new.types, new.enums, new.operations);
+    let d = diff(&sample(), &new);
+    assert_eq!(kinds(&d), [(Kind::TypeRenamed, "ns.uSer".into(), None)]);
+    let c = &d.changes[0];
+    assert_eq!(
+        c.old.as_ref().unwrap().value.as_deref(),
+        Some("crate::ns::User")
+    );
+    assert_eq!(
+        c.new.as_ref().unwrap().value.as_deref(),
+        Some("crate::ns::USer")
+    );
+}
+
+#[test]
 fn letter_case_of_a_type_name_is_no_change() {
     let mut new = sample();
     new.types[1].name = "User".into();

@@ -12,7 +12,7 @@
 //! least 80% of the JSON names of both are shared).
 
 use super::ops::Pair;
-use super::{feature, fold, rust_primitive, side, Change, DocKind, Found, Impact, Kind};
+use super::{feature, fold, side, Change, Found, Impact, Kind};
 use crate::model::{EnumDef, Model, Property, Source, TypeDef};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -173,15 +173,9 @@ fn any_shape(t: &TypeDef) -> String {
 /// Base, polymorphism, feature, names and description of one struct.
 fn compare_type(o: &TypeDef, n: &TypeDef, found: &mut Found) {
     let item = n.qualified();
-    if o.qualified() != n.qualified() && fold(&o.qualified()) == fold(&n.qualified()) {
-        let values = (Some(o.qualified()), Some(n.qualified()));
-        found.doc(
-            DocKind::NameCase,
-            &item,
-            None,
-            values,
-            (&o.source, &n.source),
-        );
+    if o.derived.is_empty() == n.derived.is_empty() {
+        let names = (o.qualified(), n.qualified());
+        found.letter_case(Kind::TypeRenamed, &item, names, (&o.source, &n.source));
     }
     if o.base.as_deref().map(fold) != n.base.as_deref().map(fold) {
         let note = "inherited fields change and the type leaves its old base's Any enum";
@@ -290,7 +284,8 @@ fn fields(
             .get(&(fold(&n.qualified()), c.kind, c.name))
             .copied()
             .unwrap_or(0);
-        found.change(field_change(o, n, c, also));
+        let change = field_change(o, n, c, also, found);
+        found.change(change);
     }
 }
 
@@ -365,18 +360,22 @@ fn field_type(p: &Property) -> String {
     super::ops::shape(&Some(p.ty.clone()), p.collection)
 }
 
-/// Whether two field types are one Rust type (two primitives of one Rust type).
-fn same_rust_type(a: &Property, b: &Property) -> Option<&'static str> {
-    let (x, y) = (rust_primitive(&a.ty)?, rust_primitive(&b.ty)?);
-    (x == y && a.collection == b.collection).then_some(x)
-}
-
-fn field_change(o: &TypeDef, n: &TypeDef, c: &FieldChange<'_>, also: usize) -> Change {
+fn field_change(
+    o: &TypeDef,
+    n: &TypeDef,
+    c: &FieldChange<'_>,
+    also: usize,
+    found: &Found,
+) -> Change {
     let prop_side = |p: Option<&Property>, t: &TypeDef| match p {
         Some(p) => side(Some(field_type(p)), &p.source),
         None => side(None, &t.source),
     };
-    let same = c.old.zip(c.new).and_then(|(a, b)| same_rust_type(a, b));
+    let same = c
+        .old
+        .zip(c.new)
+        .filter(|(a, b)| a.collection == b.collection)
+        .and_then(|(a, b)| found.same_rust(&a.ty, &b.ty));
     let (impact, mut note) = match (c.kind, same) {
         (Kind::PropertyAdded, _) => (
             Impact::Breaking,
@@ -454,15 +453,12 @@ pub(crate) fn diff_enums(old: &Model, new: &Model, found: &mut Found) {
 fn compare_enum(o: &EnumDef, n: &EnumDef, found: &mut Found) {
     let item = n.qualified();
     let sources = (&o.source, &n.source);
-    if o.qualified() != n.qualified() {
-        found.doc(
-            DocKind::NameCase,
-            &item,
-            None,
-            (Some(o.qualified()), Some(n.qualified())),
-            sources,
-        );
-    }
+    found.letter_case(
+        Kind::EnumRenamed,
+        &item,
+        (o.qualified(), n.qualified()),
+        sources,
+    );
     if o.flags != n.flags {
         let note = "every use switches between the enum and `Flags` of it";
         found.change(enum_change(
