@@ -143,6 +143,10 @@ fn main() -> ExitCode {
             Err(e) => failures.push(format!("{version}: {e}")),
         }
     }
+    match check_variant() {
+        Ok(line) => println!("diff docs-input variant: {line}"),
+        Err(e) => failures.push(format!("docs-input variant: {e}")),
+    }
     for f in &failures {
         println!("diff: FAILED: {f}");
     }
@@ -219,4 +223,39 @@ fn order_independent(old: &Model, new: &std::path::Path, d: &Diff) -> Result<(),
         return Err("the diff depends on the order of the files".into());
     }
     Ok(())
+}
+
+/// `tests/diff-variant` is `docs-input` edited by hand (our own text): one of each
+/// change below. cargo-semver-checks, run by hand on the two crates generated from
+/// them, fails exactly on the breaking ones but the path change (README,
+/// "docbind diff").
+const VARIANT: &[(Kind, Impact, &str)] = &[
+    (Kind::OperationAdded, Impact::Additive, "GET /deviceManagement/resourceAccessProfiles/{profileId}/assignments/{assignmentId}/copy"),
+    (Kind::OperationRemoved, Impact::Breaking, "DELETE /deviceManagement/resourceAccessProfiles/{deviceManagementResourceAccessProfileBaseId}/assignments/{deviceManagementResourceAccessProfileAssignmentId}"),
+    (Kind::OperationRenamed, Impact::Breaking, "GET /deviceManagement/resourceAccessProfiles/queryByPlatform(platformType='{platformType}')"),
+    (Kind::OperationPathChanged, Impact::Compatible, "GET /deviceManagement/resourceAccessProfiles/queryByPlatform(platformType='{platformType}')"),
+    (Kind::PropertyAdded, Impact::Breaking, "microsoft.graph.deviceManagementResourceAccessProfileAssignment"),
+    (Kind::PropertyRetyped, Impact::Compatible, "microsoft.graph.deviceManagementResourceAccessProfileAssignment"),
+    (Kind::EnumMemberAdded, Impact::Additive, "microsoft.graph.policyPlatformType"),
+    (Kind::EnumMemberRemoved, Impact::Breaking, "microsoft.graph.policyPlatformType"),
+];
+
+fn check_variant() -> Result<String, String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let (old, new) = (root.join("docs-input"), root.join("tests/diff-variant"));
+    let found = diff::diff_dirs(&[old], &[new]).map_err(|e| e.to_string())?;
+    let d = &found.diff;
+    let got: Vec<(Kind, Impact, &str)> = d
+        .changes
+        .iter()
+        .map(|c| (c.kind, c.impact, c.item.as_str()))
+        .collect();
+    if got != VARIANT {
+        return Err(format!("changes {got:#?}"));
+    }
+    let docs: Vec<diff::DocKind> = d.docs.iter().map(|x| x.kind).collect();
+    if docs != [diff::DocKind::Description, diff::DocKind::PathSpelling] {
+        return Err(format!("documentation changes {docs:?}"));
+    }
+    Ok(diff::render::counts_line(d))
 }

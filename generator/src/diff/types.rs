@@ -13,7 +13,7 @@
 
 use super::ops::Pair;
 use super::{feature, fold, side, Change, Found, Impact, Kind};
-use crate::model::{EnumDef, Model, Property, Source, TypeDef};
+use crate::model::{EnumDef, EnumMember, Model, Property, Source, TypeDef};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Share of shared property names (of all names of both) that makes a rename.
@@ -508,12 +508,15 @@ fn compare_enum(o: &EnumDef, n: &EnumDef, found: &mut Found) {
             }
         }
     }
-    for m in n
-        .members
-        .iter()
-        .filter(|x| !o.members.iter().any(|m| m.name == x.name))
-    {
-        let note = "a new variant of a non_exhaustive enum";
+    let kept = |x: &&EnumMember| o.members.iter().any(|m| m.name == x.name);
+    let last_kept = n.members.iter().rposition(|x| kept(&x));
+    for (i, m) in n.members.iter().enumerate().filter(|(_, x)| !kept(x)) {
+        // Enums derive `PartialOrd` in declaration order.
+        let note = if last_kept.is_some_and(|last| i < last) {
+            "a new variant of a non_exhaustive enum, before old ones: `<` on variants orders them differently"
+        } else {
+            "a new variant of a non_exhaustive enum"
+        };
         found.change(enum_change(
             Kind::EnumMemberAdded,
             Impact::Additive,
