@@ -12,6 +12,7 @@
 //! apart, as [`DocChange`]s, for `--docs`. [`render`] prints both as text or JSON
 //! (README, "docbind diff").
 
+mod features;
 pub mod ops;
 pub mod render;
 pub mod types;
@@ -97,6 +98,8 @@ pub enum Kind {
     EnumFeatureChanged,
     EnumMemberAdded,
     EnumMemberRemoved,
+    FeatureAdded,
+    FeatureRemoved,
 }
 
 impl Kind {
@@ -130,6 +133,8 @@ impl Kind {
             EnumFeatureChanged => "enum_feature_changed",
             EnumMemberAdded => "enum_member_added",
             EnumMemberRemoved => "enum_member_removed",
+            FeatureAdded => "feature_added",
+            FeatureRemoved => "feature_removed",
         }
     }
 }
@@ -249,6 +254,7 @@ pub fn diff(old: &Model, new: &Model) -> Diff {
     let renamed_ops = ops::diff_operations(old, new, &mut found);
     types::diff_types(old, new, &renamed_ops, &mut found);
     types::diff_enums(old, new, &mut found);
+    features::diff_features(old, new, &mut found);
     found.finish()
 }
 

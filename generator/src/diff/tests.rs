@@ -215,6 +215,7 @@ fn body_response_status_and_feature_changes() {
             (Kind::OperationResponseChanged, Impact::Breaking),
             (Kind::OperationStatusChanged, Impact::Compatible),
             (Kind::OperationFeatureChanged, Impact::Breaking),
+            (Kind::FeatureAdded, Impact::Additive),
         ]
     );
     assert_eq!(
@@ -304,6 +305,7 @@ fn enum_members_types_and_features() {
             (Kind::EnumFeatureChanged, Impact::Breaking),
             (Kind::EnumMemberAdded, Impact::Additive),
             (Kind::EnumMemberRemoved, Impact::Breaking),
+            (Kind::FeatureAdded, Impact::Additive),
         ]
     );
 }
@@ -441,6 +443,43 @@ fn a_json_name_in_another_letter_case_is_a_rename() {
         kinds(&d),
         [(Kind::PropertyRenamed, "ns.user".into(), Some("Age".into()))]
     );
-    assert_eq!(d.changes[0].impact, Impact::Compatible);
+    assert_eq!(d.changes[0].impact, Impact::Breaking);
     assert_eq!(d.changes[0].old.as_ref().unwrap().source.line, 10);
+}
+
+#[test]
+fn features_added_and_removed() {
+    let mut new = sample();
+    for t in &mut new.types {
+        t.workload = "teams".into();
+    }
+    new.enums[0].workload = "teams".into();
+    new.operations[0].workload = "teams".into();
+    let d = diff(&sample(), &new);
+    let features: Vec<(Kind, String)> = d
+        .changes
+        .iter()
+        .filter(|c| matches!(c.kind, Kind::FeatureAdded | Kind::FeatureRemoved))
+        .map(|c| (c.kind, c.item.clone()))
+        .collect();
+    assert_eq!(
+        features,
+        [
+            (Kind::FeatureAdded, "teams".into()),
+            (Kind::FeatureRemoved, "w".into())
+        ]
+    );
+}
+
+#[test]
+fn a_member_named_like_the_fallback_is_breaking() {
+    let mut new = sample();
+    new.enums[0].members.push(EnumMember {
+        name: "Unknown".into(),
+        value: None,
+        description: None,
+    });
+    let d = diff(&sample(), &new);
+    assert_eq!(d.changes[0].kind, Kind::EnumMemberAdded);
+    assert_eq!(d.changes[0].impact, Impact::Breaking);
 }

@@ -13,8 +13,12 @@
 
 use super::ops::Pair;
 use super::{feature, fold, side, Change, Found, Impact, Kind};
-use crate::model::{EnumDef, EnumMember, Model, Property, Source, TypeDef};
+use crate::model::{EnumDef, Model, Property, Source, TypeDef};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The name of the fallback variant of generated enums (`Unknown(String)`), in
+/// lower case: a member of that name takes it, and the fallback gets another one.
+const FALLBACK: &str = "unknown";
 
 /// Share of shared property names (of all names of both) that makes a rename.
 const RENAME_SHARED_PERCENT: usize = 80;
@@ -383,20 +387,13 @@ fn field_change(
                 .to_string(),
         ),
         (Kind::PropertyRemoved, _) => (Impact::Breaking, "the field is gone".to_string()),
-        (Kind::PropertyRenamed, _)
-            if c.old
-                .zip(c.new)
-                .is_some_and(|(a, b)| fold(&field_type(a)) == fold(&field_type(b))) =>
-        {
-            (
-                Impact::Compatible,
-                "the JSON name differs in letter case only: the field reads and writes the new one"
-                    .to_string(),
-            )
-        }
+        // The field's Rust name is made of the words of the JSON name: whether they
+        // moved is the emitter's business, so the change counts as breaking.
         (Kind::PropertyRenamed, _) => (
             Impact::Breaking,
-            "the JSON name differs in letter case and the field has another type".to_string(),
+            "the JSON name differs in letter case only: the Rust field is renamed when a \
+             word boundary moved (cargo-semver-checks: a field missing, one added)"
+                .to_string(),
         ),
         (_, Some(rust)) => (Impact::Compatible, format!("the same Rust type, {rust}")),
         _ => (Impact::Breaking, "the field has another type".to_string()),
@@ -508,18 +505,24 @@ fn compare_enum(o: &EnumDef, n: &EnumDef, found: &mut Found) {
             }
         }
     }
-    let kept = |x: &&EnumMember| o.members.iter().any(|m| m.name == x.name);
-    let last_kept = n.members.iter().rposition(|x| kept(&x));
-    for (i, m) in n.members.iter().enumerate().filter(|(_, x)| !kept(x)) {
-        // Enums derive `PartialOrd` in declaration order.
-        let note = if last_kept.is_some_and(|last| i < last) {
-            "a new variant of a non_exhaustive enum, before old ones: `<` on variants orders them differently"
+    for m in n
+        .members
+        .iter()
+        .filter(|x| !o.members.iter().any(|m| m.name == x.name))
+    {
+        // Enums derive `PartialOrd` in declaration order, the fallback last.
+        let (impact, note) = if fold(&m.name) == FALLBACK {
+            (Impact::Breaking, "the member takes the name of the fallback variant `Unknown(String)`, which is renamed")
         } else {
-            "a new variant of a non_exhaustive enum"
+            (
+                Impact::Additive,
+                "a new variant of a non_exhaustive enum (`<` on variants changes for \
+                    the fallback `Unknown(..)` and the variants after the new one)",
+            )
         };
         found.change(enum_change(
             Kind::EnumMemberAdded,
-            Impact::Additive,
+            impact,
             Some(o),
             Some(n),
             Some(&m.name),
