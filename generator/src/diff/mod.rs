@@ -276,6 +276,12 @@ pub(crate) struct Found {
     rust: (BTreeMap<String, String>, BTreeMap<String, String>),
 }
 
+/// `graph` of `crate::graph::User`.
+fn crate_module(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("crate::")?;
+    rest.split("::").next()
+}
+
 /// Every qualified name the model refers to: its types and enums, the types of
 /// properties, bodies and responses (primitives too).
 fn referenced(model: &Model) -> BTreeSet<&str> {
@@ -321,6 +327,14 @@ impl Found {
 
     pub(crate) fn change(&mut self, change: Change) {
         self.changes.push(change);
+    }
+
+    /// The crate modules of `before` (old) and `after` (new) when they differ
+    /// (`crate::graph::User` is in `graph`); `None` for primitives and unknown names.
+    pub(crate) fn moved_module(&self, before: &str, after: &str) -> Option<(&str, &str)> {
+        let b = crate_module(self.rust.0.get(before)?)?;
+        let a = crate_module(self.rust.1.get(after)?)?;
+        (a != b).then_some((b, a))
     }
 
     /// Names that differ in letter case only (`names`, qualified): a rename of

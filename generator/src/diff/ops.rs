@@ -312,10 +312,21 @@ fn compare_typed(
         (Some(b), Some(a)) if before_many == after_many => found.same_rust(b, a),
         _ => None,
     };
-    let (impact, note) = match same {
+    let (impact, mut note) = match same {
         Some(rust) => (Impact::Compatible, format!("the same Rust type, {rust}")),
         None => (Impact::Breaking, note.to_string()),
     };
+    if let Some(modules) = before
+        .as_deref()
+        .zip(after.as_deref())
+        .and_then(|(b, a)| found.moved_module(b, a))
+    {
+        // The emitter puts a page's functions in the module of a body or response type.
+        note.push_str(&format!(
+            "; the type is in another module ({} → {}), and the request functions of the page may move with it",
+            modules.0, modules.1
+        ));
+    }
     found.change(two_sided(kind, impact, o, n, values, &note));
 }
 

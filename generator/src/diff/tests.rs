@@ -483,3 +483,28 @@ fn a_member_named_like_the_fallback_is_breaking() {
     assert_eq!(d.changes[0].kind, Kind::EnumMemberAdded);
     assert_eq!(d.changes[0].impact, Impact::Breaking);
 }
+
+#[test]
+fn a_response_type_in_another_namespace_says_the_functions_may_move() {
+    let mut new = sample();
+    let mut moved = ty(
+        "user",
+        None,
+        &[("name", "Edm.String"), ("age", "Edm.Int32")],
+    );
+    moved.namespace = "other".into();
+    new.types.push(moved);
+    new.operations[0].response = Some("other.user".into());
+    let new = model(new.types, new.enums, new.operations);
+    let d = diff(&sample(), &new);
+    let response = d
+        .changes
+        .iter()
+        .find(|c| c.kind == Kind::OperationResponseChanged)
+        .expect("response change");
+    assert!(
+        response.note.as_deref().unwrap().contains("(ns → other)"),
+        "{:?}",
+        response.note
+    );
+}
