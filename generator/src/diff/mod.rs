@@ -12,6 +12,7 @@
 //! apart, as [`DocChange`]s, for `--docs`. [`render`] prints both as text or JSON
 //! (README, "docbind diff").
 
+mod enums;
 mod features;
 pub mod ops;
 pub mod render;
@@ -253,7 +254,7 @@ pub fn diff(old: &Model, new: &Model) -> Diff {
     let mut found = Found::new(old, new);
     let renamed_ops = ops::diff_operations(old, new, &mut found);
     types::diff_types(old, new, &renamed_ops, &mut found);
-    types::diff_enums(old, new, &mut found);
+    enums::diff_enums(old, new, &mut found);
     features::diff_features(old, new, &mut found);
     found.finish()
 }
