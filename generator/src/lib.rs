@@ -11,6 +11,7 @@
 
 pub mod conformance;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod generate;
 pub mod model;

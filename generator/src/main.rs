@@ -44,6 +44,38 @@ enum Command {
     /// Print every diagnostic about the input, one per line.
     #[command(after_help = EXIT_CODES)]
     Lint(InputArgs),
+    /// Print the API changes of the generated crate between two snapshots of the docs.
+    #[command(after_help = DIFF_EXIT_CODES)]
+    Diff(DiffArgs),
+}
+
+const DIFF_EXIT_CODES: &str = "\
+Exit codes:
+  0  success (input errors are counted on stderr, the diff is still made)
+  1  --fail-on breaking: a breaking change; --fail-on any: any API change
+  2  usage error or I/O failure";
+
+#[derive(Args)]
+struct DiffArgs {
+    /// Folder of the old pages.
+    old: PathBuf,
+    /// Folder of the new pages.
+    new: PathBuf,
+    /// Another folder of old pages (repeatable, like --input).
+    #[arg(long = "old", value_name = "DIR")]
+    more_old: Vec<PathBuf>,
+    /// Another folder of new pages (repeatable).
+    #[arg(long = "new", value_name = "DIR")]
+    more_new: Vec<PathBuf>,
+    /// Print JSON (see README, "docbind diff").
+    #[arg(long)]
+    json: bool,
+    /// Also list edited descriptions, path spellings and letter case of names.
+    #[arg(long)]
+    docs: bool,
+    /// Exit 1 when there is a change of this kind.
+    #[arg(long, value_name = "WHAT", value_parser = ["breaking", "any"])]
+    fail_on: Option<String>,
 }
 
 #[derive(Args)]
@@ -85,6 +117,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Model(args) => model(args),
         Command::Lint(args) => lint(args),
+        Command::Diff(args) => diff(args),
     };
     result.unwrap_or_else(|e| {
         let _ = writeln!(std::io::stderr(), "docbind: error: {e}");
@@ -177,6 +210,45 @@ fn lint(args: &InputArgs) -> Result<ExitCode, Error> {
         run.summary.errors, run.summary.warnings, notes
     ));
     Ok(exit_for(&run))
+}
+
+fn diff(args: &DiffArgs) -> Result<ExitCode, Error> {
+    let old: Vec<PathBuf> = std::iter::once(&args.old)
+        .chain(&args.more_old)
+        .cloned()
+        .collect();
+    let new: Vec<PathBuf> = std::iter::once(&args.new)
+        .chain(&args.more_new)
+        .cloned()
+        .collect();
+    let found = docbind::diff::diff_dirs(&old, &new)?;
+    for (side, run) in [("old", &found.old), ("new", &found.new)] {
+        if run.summary.errors > 0 {
+            let errors = run.summary.errors;
+            tell(&format!(
+                "docbind: the {side} input has {errors} errors (see `docbind lint`)"
+            ));
+        }
+    }
+    let d = &found.diff;
+    if args.json {
+        let json = docbind::diff::render::json(d, args.docs)
+            .map_err(|e| Error::Internal(format!("serializing the diff: {e}")))?;
+        say(&json)?;
+    } else {
+        say(docbind::diff::render::text(d, args.docs).trim_end())?;
+    }
+    let fail_on = match args.fail_on.as_deref() {
+        Some("breaking") => Some(docbind::diff::FailOn::Breaking),
+        Some(_) => Some(docbind::diff::FailOn::Any),
+        None => None,
+    };
+    let fail = fail_on.is_some_and(|f| f.fails(d));
+    Ok(if fail {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// The emit options `generate` uses for these arguments.
