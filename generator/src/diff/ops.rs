@@ -9,7 +9,9 @@
 //!
 //! 1. method and normalized path without the query: the query changed;
 //! 2. method and name (letter case aside): the path changed;
-//! 3. normalized path and name (letter case aside): the method changed.
+//! 3. method and primary page (names come from paths, so a path fixed on its
+//!    page changes the name too): the path changed;
+//! 4. normalized path and name (letter case aside): the method changed.
 //!
 //! What is still left is removed or added.
 
@@ -29,10 +31,15 @@ pub(crate) fn diff_operations<'m>(
     let mut old_left: Vec<&Operation> = old.operations.iter().collect();
     let mut new_left: Vec<&Operation> = new.operations.iter().collect();
     let mut pairs = pair_by(&mut old_left, &mut new_left, |op| key(op, true), false);
-    let rules: [(Kind, KeyFn); 3] = [
+    let rules: [(Kind, KeyFn); 4] = [
         (Kind::OperationQueryChanged, |op| key(op, false)),
         (Kind::OperationPathChanged, |op| {
             (op.method.to_ascii_uppercase(), fold(&op.name))
+        }),
+        // Names come from paths, so a path fixed on its page is a new name too:
+        // the same method on the same page is the evidence then.
+        (Kind::OperationPathChanged, |op| {
+            (op.method.to_ascii_uppercase(), op.source.file.clone())
         }),
         (Kind::OperationMethodChanged, |op| {
             (key(op, true).1, fold(&op.name))

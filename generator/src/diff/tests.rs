@@ -55,6 +55,7 @@ fn op(name: &str, method: &str, path: &str, response: Option<&str>) -> Operation
         permissions: Vec::new(),
         headers: Vec::new(),
         source: src(&format!("api/{name}.md"), 5),
+        sources: Vec::new(),
     }
 }
 

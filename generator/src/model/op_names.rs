@@ -29,6 +29,10 @@ struct Segment {
 
 /// The name of every operation (in the same order), unique among them.
 pub fn names(ops: &[Operation], types: &BTreeMap<String, &TypeDef>) -> Vec<String> {
+    let spell = spellings(ops, types);
+    let name = |op: &Operation, types: &BTreeMap<String, &TypeDef>, singular: bool| {
+        name(op, types, &spell, singular)
+    };
     let first: Vec<String> = ops.iter().map(|op| name(op, types, true)).collect();
     let mut out: Vec<Option<String>> = unique_ones(first.iter().map(|n| Some(n.clone())));
     // Each later round only renames what is still colliding, never a name an
@@ -121,7 +125,13 @@ fn param_words(op: &Operation) -> String {
 }
 
 /// The name of one operation; `singular` makes item segments singular.
-fn name(op: &Operation, types: &BTreeMap<String, &TypeDef>, singular: bool) -> String {
+fn name(
+    op: &Operation,
+    types: &BTreeMap<String, &TypeDef>,
+    spell: &BTreeMap<String, String>,
+    singular: bool,
+) -> String {
+    let spelled = |w: String| spelling(spell, w);
     let segments = &op.template.segments;
     let is_param = |i: usize| {
         segments
@@ -139,7 +149,7 @@ fn name(op: &Operation, types: &BTreeMap<String, &TypeDef>, singular: bool) -> S
         } else {
             seg.word.clone()
         };
-        words.push(word);
+        words.push(spelled(word));
         last = Some((i, seg));
     }
     let ends_in_param = segments.len().checked_sub(1).is_some_and(is_param);
@@ -186,6 +196,44 @@ fn name(op: &Operation, types: &BTreeMap<String, &TypeDef>, singular: bool) -> S
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join("-")
+}
+
+/// The spelling of each path word, by its lower case: a type's name where a type
+/// has that name (`devicemanagement` → `deviceManagement`), else the spelling most
+/// paths use (the first in byte order on a tie). A path written in another letter
+/// case is the same path, and keeps its name.
+fn spellings(ops: &[Operation], types: &BTreeMap<String, &TypeDef>) -> BTreeMap<String, String> {
+    let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for op in ops {
+        for seg in op.template.segments.iter().filter_map(|s| literal(s)) {
+            let seen = counts.entry(seg.word.to_ascii_lowercase()).or_default();
+            *seen.entry(seg.word).or_default() += 1;
+        }
+    }
+    let mut out: BTreeMap<String, String> = counts
+        .into_iter()
+        .filter_map(|(lower, seen)| {
+            let best = seen.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?;
+            Some((lower, best.0.clone()))
+        })
+        .collect();
+    for t in types.values() {
+        out.insert(t.name.to_ascii_lowercase(), t.name.clone());
+    }
+    out
+}
+
+/// `word` in its usual spelling (see [`spellings`]); a plural in `s` of a known
+/// word follows the singular's.
+fn spelling(spell: &BTreeMap<String, String>, word: String) -> String {
+    let lower = word.to_ascii_lowercase();
+    if let Some(known) = spell.get(&lower) {
+        return known.clone();
+    }
+    match lower.strip_suffix('s').and_then(|l| spell.get(l)) {
+        Some(known) => format!("{known}s"),
+        None => word,
+    }
 }
 
 /// `get` for one item, `list` for a collection.
