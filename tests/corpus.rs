@@ -11,11 +11,12 @@
 mod common;
 
 use common::{
-    conformance, corpus, emit_options, scratch, try_cargo, write_conformance, write_crate,
+    conformance, corpus, emit_options, own_cpu, scratch, try_cargo, write_conformance, write_crate,
     write_workspace,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 const VERSIONS: [&str; 2] = ["v1.0", "beta"];
 
@@ -99,6 +100,7 @@ fn prepare(name: &'static str, input: &Path, work: &Path) -> Result<Version, Str
             VERSIONS.map(|v| format!("{v}/")).join(" and ")
         ));
     }
+    let (start, cpu) = (Instant::now(), own_cpu());
     let mut files =
         docbind::source::read_inputs(&[input.to_path_buf()]).map_err(|e| e.to_string())?;
     if files.is_empty() {
@@ -112,6 +114,11 @@ fn prepare(name: &'static str, input: &Path, work: &Path) -> Result<Version, Str
     let dir = work.join(name);
     write_crate(&output, &dir.join("crate"));
     write_conformance(&run.model, &crate_name, &dir);
+    eprintln!(
+        "timing: {name}: read, model twice, emit, write: {:.1} s wall, {:.1} s CPU",
+        start.elapsed().as_secs_f64(),
+        own_cpu() - cpu
+    );
     Ok(Version {
         name,
         run,

@@ -158,22 +158,26 @@ pub fn try_cargo(dir: &Path, args: &[&str]) -> Result<String, String> {
     Ok(stdout)
 }
 
-/// User + system seconds of the waited-for children of this process so far
-/// (cutime + cstime of /proc/self/stat, in the usual 100 ticks a second); 0
-/// where there is no /proc.
+/// User + system seconds of the waited-for children of this process so far.
 fn children_cpu() -> f64 {
+    proc_stat_seconds(16) + proc_stat_seconds(17)
+}
+
+/// User + system seconds of this process so far (all its threads).
+pub fn own_cpu() -> f64 {
+    proc_stat_seconds(14) + proc_stat_seconds(15)
+}
+
+/// Field `n` (1-based, as in proc(5)) of /proc/self/stat, in seconds at the
+/// usual 100 ticks a second; 0 where there is no /proc.
+fn proc_stat_seconds(n: usize) -> f64 {
     let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
         return 0.0;
     };
-    // The fields after the command name, which is in parentheses.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map_or("", |(_, rest)| rest)
-        .split_whitespace()
-        .collect();
-    // cutime and cstime are fields 16 and 17 of stat; `fields` starts at field 3.
-    let ticks = |i: usize| fields.get(i - 3).and_then(|f| f.parse::<f64>().ok());
-    ticks(16).unwrap_or(0.0) / 100.0 + ticks(17).unwrap_or(0.0) / 100.0
+    // Field 3 is the first after the command name, which is in parentheses.
+    let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let field = rest.split_whitespace().nth(n - 3);
+    field.and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0) / 100.0
 }
 
 /// Reads a folder of pages through docbind.
