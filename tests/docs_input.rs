@@ -1,6 +1,6 @@
 //! docs-input → generated/: freshness, build.rs agreement, snapshots of the model,
-//! the diagnostics and the summary, determinism, and every example of docs-input round-tripping through the
-//! generated types.
+//! the diagnostics and the summary, determinism, and every example of docs-input
+//! round-tripping through the generated types.
 
 mod common;
 

@@ -1,6 +1,7 @@
-//! The seed page (read from ../shared/seed at test time, never copied into the
-//! repo) generates a crate that compiles, with the PATCH function, the intent enum,
-//! and the page's request example round-tripping through the body type.
+//! The seed page (read from ../shared/seed or DOCBIND_SEED at test time, never
+//! copied into the repo; without it both tests fail) generates a crate that
+//! compiles, with the PATCH function, the intent enum, and the page's request
+//! example round-tripping through the body type.
 
 mod common;
 
