@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{cargo, emit_options, root, run, scratch, write_crate};
+use common::{cargo, emit_options, root, run, scratch, write_crate, write_workspace};
 use docbind::source::SourceFile;
 use std::collections::BTreeMap;
 
@@ -79,9 +79,10 @@ fn valid_parts_of_broken_input_still_generate_a_crate_that_compiles() {
         assert!(m.type_by_name(q).is_some(), "{q} is generated");
     }
     let dir = scratch("broken");
+    write_workspace(&dir, &["crate"]);
     let output = docbind::emit::emit(m, &emit_options("broken-bindings")).expect("emit");
     write_crate(&output, &dir.join("crate"));
-    cargo(&dir.join("crate"), &["build", "--quiet"]);
+    cargo(&dir, &["build", "--quiet"]);
 }
 
 fn diagnostics(run: &docbind::Run) -> String {

@@ -1,34 +1,28 @@
-//! The seed page (read from ../shared/seed at test time, never copied into the
-//! repo) generates a crate that compiles, with the PATCH function, the intent enum,
-//! and the page's request example round-tripping through the body type.
+//! The seed page (read from ../shared/seed or DOCBIND_SEED at test time, never
+//! copied into the repo; without it both tests fail) generates a crate that
+//! compiles, with the PATCH function, the intent enum, and the page's request
+//! example round-tripping through the body type.
 
 mod common;
 
-use common::{emit_options, run_program, scratch, shared, write_crate};
+use common::{emit_options, run_built, scratch, seed, write_crate, write_program, write_workspace};
 use docbind::source::SourceFile;
 
 const SEED_PATH: &str =
     "/deviceManagement/resourceAccessProfiles/{deviceManagementResourceAccessProfileBaseId}/assignments";
 
-fn seed_run() -> Option<docbind::Run> {
-    let path = shared().join("seed").join("update-assignments.md");
-    let Ok(bytes) = std::fs::read(&path) else {
-        eprintln!(
-            "skipped: {} not found (the seed lives in ../shared/seed)",
-            path.display()
-        );
-        return None;
-    };
+/// The seed page through docbind; a missing seed fails the test (see [`seed`]).
+fn seed_run() -> docbind::Run {
     let file = SourceFile {
         name: "update-assignments.md".into(),
-        bytes,
+        bytes: seed(),
     };
-    Some(docbind::run(&[file]))
+    docbind::run(&[file])
 }
 
 #[test]
 fn seed_model_has_the_operation_and_the_enum() {
-    let Some(run) = seed_run() else { return };
+    let run = seed_run();
     let m = &run.model;
     let op = m
         .operations
@@ -91,7 +85,7 @@ fn main() {
 
 #[test]
 fn seed_crate_compiles_and_its_request_example_round_trips() {
-    let Some(run) = seed_run() else { return };
+    let run = seed_run();
     let example = run
         .model
         .examples
@@ -99,15 +93,18 @@ fn seed_crate_compiles_and_its_request_example_round_trips() {
         .find(|e| e.role == "request")
         .expect("the seed's request example");
     let dir = scratch("seed");
+    write_workspace(&dir, &["crate", "program"]);
     let output = docbind::emit::emit(&run.model, &emit_options("seed-bindings")).expect("emit");
     write_crate(&output, &dir.join("crate"));
+    write_program(
+        &dir.join("program"),
+        "seed-program",
+        "seed-bindings",
+        "../crate",
+        SEED_PROGRAM,
+    );
     let example_path = dir.join("example.json");
     std::fs::write(&example_path, example.json.to_string()).expect("write example");
-    let out = run_program(
-        &dir,
-        "seed-bindings",
-        SEED_PROGRAM,
-        &[&example_path.to_string_lossy()],
-    );
+    let out = run_built(&dir, "seed-program", &[&example_path.to_string_lossy()]);
     assert_eq!(out.trim(), "seed ok");
 }

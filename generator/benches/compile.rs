@@ -7,7 +7,7 @@
 //! ```
 //!
 //! For each set of pages (`--sets`, default `v1.0`) it writes, under
-//! `target/docbind-bench/compile/`, (1) the crate docbind emits and (2) a baseline
+//! `<target dir>/tmp/docbind-bench/compile/`, (1) the crate docbind emits and (2) a baseline
 //! crate from the same model: one struct per type with an `Option` field per
 //! property (inherited ones included, `#[serde(rename)]` to the JSON name) and
 //! `#[derive(Serialize, Deserialize)]`, one enum per enumeration with the same
@@ -54,7 +54,8 @@ fn main() -> ExitCode {
         );
         return ExitCode::SUCCESS;
     };
-    let work = workspace().join("target/docbind-bench/compile");
+    // `<target dir>/tmp`: honours CARGO_TARGET_DIR.
+    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("docbind-bench/compile");
     let targets = [
         ("docbind", work.join("target-docbind")),
         ("baseline", work.join("target-baseline")),

@@ -14,11 +14,14 @@ use crate::emit;
 use crate::model::Model;
 use std::collections::BTreeSet;
 
-/// The harness's Cargo.toml: a binary depending on the emitted crate at `crate_path`.
-pub fn cargo_toml(crate_name: &str, crate_path: &str) -> String {
+/// The Cargo.toml of a program `package` (such as the harness) depending on the
+/// emitted crate `crate_name` at `crate_path` as `generated`. It has no
+/// `[workspace]`: it is a member of the caller's workspace, which can then build
+/// several crates and their harnesses in one cargo invocation.
+pub fn cargo_toml(package: &str, crate_name: &str, crate_path: &str) -> String {
     format!(
-        "[package]\nname = \"docbind-conformance\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\ngenerated = {{ package = {crate_name:?}, path = {crate_path:?} }}\nserde = \"1\"\nserde_json = \"1\"\n\n[workspace]\n"
+        "[package]\nname = {package:?}\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\ngenerated = {{ package = {crate_name:?}, path = {crate_path:?} }}\nserde = \"1\"\nserde_json = \"1\"\n"
     )
 }
 

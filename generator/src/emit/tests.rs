@@ -2,8 +2,9 @@
 //! hard case: polymorphism across namespaces, cycles, keywords and colliding
 //! names, types named like std items, odd enums, and awkward operations.
 //!
-//! `emitted_crate_builds_and_behaves` (ignored by default: it runs cargo) writes
-//! the crate with a test program and runs `cargo test` on it.
+//! `emitted_crate_builds_and_behaves` writes the crate with test programs and
+//! runs `cargo test` and `cargo clippy` on it; `sample_crate_snapshot` holds what
+//! it emits.
 
 use super::*;
 use crate::model::{
@@ -999,15 +1000,40 @@ fn operations_without_types_go_to_the_fallback_namespace() {
     assert!(file(&output, "src/lib.rs").contains("pub mod graph;"));
 }
 
-/// Writes the crate with a test program and runs `cargo test` on it (slow, needs
-/// cargo and the serde crates): `cargo test -p docbind emitted_crate -- --ignored`.
+/// Every file of the sample crate but the runtime (the runtime is its own source,
+/// see `every_file_starts_with_the_header`): what the hard cases emit, reviewed
+/// as a snapshot diff whenever it changes.
 #[test]
-#[ignore]
-fn emitted_crate_builds_and_behaves() {
-    let dir = std::env::temp_dir().join("docbind-emit-check");
+fn sample_crate_snapshot() {
     let output = emitted();
-    let _ = std::fs::remove_dir_all(dir.join("src"));
-    for (path, text) in &output.files {
+    let text: String = output
+        .files
+        .iter()
+        .filter(|(path, _)| *path != "src/runtime.rs")
+        .map(|(path, text)| format!("==> {path} <==\n{text}\n"))
+        .collect();
+    insta::assert_snapshot!("sample_crate", text);
+}
+
+/// `<target dir>/tmp`, where the integration tests build their generated crates
+/// too (cargo sets CARGO_TARGET_TMPDIR only for those): this test binary is
+/// `<target dir>/<profile>/deps/<name>`.
+fn target_tmp() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    exe.ancestors().nth(3).unwrap().join("tmp")
+}
+
+/// Writes the crate with test programs into a scratch workspace and runs `cargo
+/// test` and `cargo clippy` on it, in the target dir the integration tests share
+/// for generated crates and with their flags (tests/common/mod.rs: warnings
+/// denied, no debuginfo, no incremental state), so serde builds once for all.
+#[test]
+fn emitted_crate_builds_and_behaves() {
+    let tmp = target_tmp();
+    let work = tmp.join("docbind-tests").join("emit-sample");
+    let dir = work.join("crate");
+    let _ = std::fs::remove_dir_all(&work);
+    for (path, text) in &emitted().files {
         let path = dir.join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
@@ -1017,18 +1043,36 @@ fn emitted_crate_builds_and_behaves() {
     std::fs::create_dir_all(dir.join("tests")).unwrap();
     std::fs::write(dir.join("tests/behaviour.rs"), BEHAVIOUR).unwrap();
     std::fs::write(dir.join("tests/single_file.rs"), SINGLE_FILE).unwrap();
+    std::fs::write(
+        work.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"crate\"]\n",
+    )
+    .unwrap();
+    let lock = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
+    std::fs::copy(lock, work.join("Cargo.lock")).unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     for args in [
         &["test", "--quiet"][..],
         &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"],
     ] {
-        let status = std::process::Command::new(&cargo)
+        let out = std::process::Command::new(&cargo)
             .args(args)
-            .current_dir(&dir)
-            .env("CARGO_TARGET_DIR", dir.join("target"))
-            .status()
+            .current_dir(&work)
+            .env("CARGO_TARGET_DIR", tmp.join("docbind-tests-target"))
+            .env("RUSTFLAGS", "-D warnings")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .env_remove("CARGO_BUILD_RUSTFLAGS")
+            .env("CARGO_PROFILE_DEV_DEBUG", "0")
+            .env("CARGO_INCREMENTAL", "0")
+            .output()
             .unwrap();
-        assert!(status.success(), "cargo {args:?} in {}", dir.display());
+        assert!(
+            out.status.success(),
+            "cargo {args:?} in {}:\n{}{}",
+            work.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
