@@ -350,7 +350,7 @@ fn percent_encode(value: &str, also_keep: fn(u8) -> bool) -> String {
 /// What the generated structs implement: reading themselves from a JSON object
 /// and writing themselves to one. Their `Serialize`/`Deserialize` impls are one
 /// line each on top of it ([`serialize_object`], [`deserialize_object`], written
-/// by [`serde_object`]), which keeps the generated code small and quick to
+/// by `serde_object!`), which keeps the generated code small and quick to
 /// compile: the per-field work is generic only over the field's type, shared by
 /// every struct that uses it.
 pub trait Object: Sized {
