@@ -192,7 +192,7 @@ fn param_base(op: &Operation, i: usize) -> String {
     match before {
         Some(word) if generic => {
             let single = crate::model::op_names::singular_of(word);
-            format!("{}_id", snake(&single))
+            snake(&format!("{single} id")) // one name: `override` + `id`, no keyword escape
         }
         _ => param_name(written),
     }
