@@ -22,7 +22,7 @@ const VERSIONS: [&str; 2] = ["v1.0", "beta"];
 
 /// Typed coverage each version must keep (see README, "Typed coverage"): the
 /// measured value when it was last raised, rounded down.
-const COVERAGE_FLOOR: [(&str, f64); 2] = [("v1.0", 0.958), ("beta", 0.974)];
+const COVERAGE_FLOOR: [(&str, f64); 2] = [("v1.0", 0.963), ("beta", 0.977)];
 
 /// Types derived from directoryObject that the v1.0 crate's `AnyDirectoryObject`
 /// must read by `@odata.type` (their pages say they inherit from it).

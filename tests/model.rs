@@ -228,3 +228,22 @@ fn the_seed_alone_gives_a_typed_body() {
     );
     assert!(file.contains("pub source_id:"), "{file}");
 }
+
+#[test]
+fn a_property_only_the_json_representation_shows_is_typed_from_its_value() {
+    let m = v1_model();
+    let t = ty(m, "microsoft.graph.callRecords.feedbackTokenSet");
+    let echo = t
+        .properties
+        .iter()
+        .find(|p| p.name == "Echo")
+        .expect("Echo");
+    assert_eq!((echo.ty.as_str(), echo.collection), ("Edm.Boolean", false));
+    let run = common::run(&[v1()]);
+    assert!(run
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "property-from-json"
+            && d.file == "resources/callrecords-feedbacktokenset.md"
+            && d.message.contains("`Echo`")));
+}

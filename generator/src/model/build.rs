@@ -2,6 +2,7 @@
 //! (so forward references and cycles resolve), then convert properties, operations
 //! and examples against that index, then link bases and derived types.
 
+use super::json_repr;
 use super::merge::{self, TypePage};
 use super::resolve::{self, namespace_of, Declared, Index, Resolved};
 use super::{EnumDef, EnumMember, Model, Origin, Property, Source, TypeDef, TypeKind};
@@ -20,7 +21,15 @@ pub fn build_model(pages: &[Page]) -> (Model, Vec<Diagnostic>) {
     for p in &pages {
         b.declare_page(p);
     }
-    let by_file: BTreeMap<&str, &Page> = pages.iter().map(|p| (p.file.as_str(), *p)).collect();
+    let bodies: Vec<_> = pages
+        .par_iter()
+        .map(|p| super::examples::parse_bodies(p))
+        .collect();
+    let by_file: BTreeMap<&str, (&Page, &json_repr::Bodies)> = pages
+        .iter()
+        .zip(&bodies)
+        .map(|(p, bodies)| (p.file.as_str(), (*p, bodies.as_slice())))
+        .collect();
     b.fill_types(&by_file);
     let mut ops = Vec::new();
     for p in &pages {
@@ -33,10 +42,6 @@ pub fn build_model(pages: &[Page]) -> (Model, Vec<Diagnostic>) {
             .or_default()
             .push(op);
     }
-    let bodies: Vec<_> = pages
-        .par_iter()
-        .map(|p| super::examples::parse_bodies(p))
-        .collect();
     let examples = pages
         .iter()
         .zip(bodies)
@@ -72,6 +77,8 @@ pub struct Builder {
     pub noted_bases: BTreeMap<String, Vec<(TypeRef, String)>>,
     /// "Derived types" tables: (the page's type, a type it lists, the page).
     pub derived_claims: Vec<(String, TypeRef, String)>,
+    /// Properties JSON representations show beyond the tables (see `json_repr`).
+    pub json_candidates: Vec<(String, Property)>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -301,7 +308,7 @@ impl Builder {
 
     /// Merges the pages of every resource type (see `merge.rs`) and fills in its
     /// properties.
-    fn fill_types(&mut self, by_file: &BTreeMap<&str, &Page>) {
+    fn fill_types(&mut self, by_file: &BTreeMap<&str, (&Page, &json_repr::Bodies)>) {
         let type_pages = std::mem::take(&mut self.type_pages);
         for (key, pages) in type_pages {
             let name = self

@@ -12,6 +12,9 @@ pub fn finish(b: &mut Builder, mut ops: Vec<Operation>, mut examples: Vec<Exampl
     resolve_bases(b);
     break_base_cycles(b);
     let mut types = std::mem::take(&mut b.types);
+    let candidates = std::mem::take(&mut b.json_candidates);
+    b.diags
+        .extend(super::json_repr::add(&mut types, candidates));
     link_derived(&mut types);
     set_kinds(&mut types);
     drop_inherited(&mut types);

@@ -11,6 +11,7 @@
 //! `link::resolve_bases`).
 
 use super::build::{stem, Builder};
+use super::json_repr::Bodies;
 use super::{Property, Source, TypeKind};
 use crate::diag::Severity;
 use crate::parse::{Page, TypeRef};
@@ -89,11 +90,11 @@ pub fn merge_properties(
     b: &mut Builder,
     key: &str,
     pages: &[TypePage],
-    by_file: &BTreeMap<&str, &Page>,
+    by_file: &BTreeMap<&str, (&Page, &Bodies)>,
 ) -> Vec<Property> {
     let mut props: Vec<Property> = Vec::new();
     for tp in pages {
-        let Some(page) = by_file.get(tp.file.as_str()) else {
+        let Some((page, _)) = by_file.get(tp.file.as_str()) else {
             continue;
         };
         for p in b.page_properties(key, page) {
@@ -115,6 +116,19 @@ pub fn merge_properties(
             }
         }
     }
+    // Then what the JSON representations show and no table lists, once the bases
+    // are known (see `json_repr::add`).
+    let mut extra: Vec<Property> = Vec::new();
+    for tp in pages {
+        if let Some((page, bodies)) = by_file.get(tp.file.as_str()) {
+            let known: Vec<Property> = props.iter().chain(&extra).cloned().collect();
+            extra.extend(super::json_repr::extra_properties(
+                b, key, page, bodies, &known,
+            ));
+        }
+    }
+    b.json_candidates
+        .extend(extra.into_iter().map(|p| (key.to_string(), p)));
     props
 }
 

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod build;
 mod examples;
+mod json_repr;
 mod link;
 mod merge;
 mod op_merge;
