@@ -142,6 +142,12 @@ impl Builder {
             return;
         };
         let (ns, name) = self.qualify(&written, ns);
+        if name.is_empty() {
+            let msg = format!("`{written}` names a namespace but no type; no type made");
+            let line = ann.as_ref().map_or(1, |a| a.line);
+            self.diag(&page.file, line, Severity::Error, "type-name-missing", msg);
+            return;
+        }
         let qualified = format!("{ns}.{name}");
         let decl = Declared {
             qualified: qualified.clone(),
@@ -253,6 +259,27 @@ impl Builder {
         workload: &str,
     ) -> bool {
         let (ns, name) = self.qualify(written, ns);
+        if name.is_empty() {
+            let msg = format!("`{written}` names a namespace but no enum; no enum made");
+            self.diag(
+                &source.file,
+                source.line,
+                Severity::Error,
+                "enum-name-missing",
+                msg,
+            );
+            return false;
+        }
+        if members.is_empty() {
+            let msg = format!("enum `{name}` lists no members; it holds any value as text");
+            self.diag(
+                &source.file,
+                source.line,
+                Severity::Warning,
+                "enum-empty",
+                msg,
+            );
+        }
         let qualified = format!("{ns}.{name}");
         let decl = Declared {
             qualified: qualified.clone(),
@@ -459,6 +486,11 @@ impl Builder {
         allowed: &[String],
         workload: &str,
     ) -> String {
+        if self.qualify(name, ns).1.is_empty() {
+            let msg = format!("`{name}` names a namespace but no type; read as any JSON value");
+            self.diag(file, line, Severity::Warning, "type-name-missing", msg);
+            return "Edm.Untyped".to_string();
+        }
         let source = Source {
             file: file.into(),
             line,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 pub mod build;
 mod examples;
 mod link;
+mod op_names;
 mod ops;
 pub mod path;
 pub mod primitives;

@@ -2,7 +2,7 @@
 
 use super::build::{stem, workload, Builder};
 use super::path::parse_template;
-use super::{Header, Operation, Origin, PathPart, Permission, Source, TypeDef, TypeKind};
+use super::{Header, Operation, Origin, Permission, Source, TypeDef, TypeKind};
 use crate::diag::Severity;
 use crate::parse::{HttpTemplate, Page, PageKind};
 
@@ -23,7 +23,7 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
     }
     let ns = b.namespace(page);
     let wl = workload(page, &ns);
-    let names = operation_names(page, &base_name(b, page));
+    let names = super::op_names::operation_names(&page.templates, &base_name(b, page));
     let body = body_type(b, page, &ns, &wl);
     let response = page
         .response
@@ -217,63 +217,6 @@ fn segment_words(t: &HttpTemplate) -> Vec<String> {
         .map(|s| s.rsplit('.').next().unwrap_or(s))
         .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric()))
         .map(str::to_string)
-        .collect()
-}
-
-/// One name per template: the page's file stem, plus — when the page lists several
-/// paths — the literal path segments that tell this path from the others.
-fn operation_names(page: &Page, base: &str) -> Vec<String> {
-    if page.templates.len() == 1 {
-        return vec![base.to_string()];
-    }
-    let words: Vec<Vec<String>> = page.templates.iter().map(literal_words).collect();
-    let common = |w: &String| words.iter().all(|ws| ws.contains(w));
-    let mut names: Vec<String> = Vec::new();
-    for (t, ws) in page.templates.iter().zip(&words) {
-        let own: Vec<&str> = ws
-            .iter()
-            .filter(|w| !common(w))
-            .map(String::as_str)
-            .collect();
-        let mut suffix = if own.is_empty() {
-            "root".to_string()
-        } else {
-            own.join("-")
-        };
-        if page.templates.iter().filter(|o| o.path == t.path).count() > 1 {
-            suffix = format!("{}-{suffix}", t.method.to_ascii_lowercase());
-        }
-        let mut name = format!("{base}-{suffix}");
-        let mut n = 2;
-        while names.contains(&name) {
-            name = format!("{base}-{suffix}-{n}");
-            n += 1;
-        }
-        names.push(name);
-    }
-    names
-}
-
-fn literal_words(t: &HttpTemplate) -> Vec<String> {
-    let Ok(tpl) = parse_template(&t.path) else {
-        return Vec::new();
-    };
-    tpl.segments
-        .iter()
-        .flatten()
-        .filter_map(|p| match p {
-            PathPart::Literal(l) => {
-                let w: String = l
-                    .rsplit('.')
-                    .next()
-                    .unwrap_or(l)
-                    .chars()
-                    .filter(|c| c.is_ascii_alphanumeric())
-                    .collect();
-                (!w.is_empty()).then(|| w.to_ascii_lowercase())
-            }
-            PathPart::Param(_) => None,
-        })
         .collect()
 }
 

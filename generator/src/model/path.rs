@@ -4,7 +4,10 @@ use super::{PathParam, PathPart, PathTemplate, QueryPart};
 
 /// Parses a normalized template path. Parameters are `{name}` (and the `<name>`
 /// placeholders some pages use); a repeated name is a separate parameter.
-/// Unbalanced braces are an error: the template cannot be turned into code.
+/// Unbalanced braces are an error: the template cannot be turned into code. So are
+/// `.` and `..` segments, which every client and server resolves away (RFC 3986
+/// 5.2.4, even percent-encoded), so the request would go elsewhere, and a
+/// parameter as a query name, which a request function cannot fill in.
 pub fn parse_template(path: &str) -> Result<PathTemplate, String> {
     let (path_part, query) = match path.split_once('?') {
         Some((p, q)) => (p, Some(q)),
@@ -12,11 +15,19 @@ pub fn parse_template(path: &str) -> Result<PathTemplate, String> {
     };
     let mut t = PathTemplate::default();
     for seg in path_part.split('/').filter(|s| !s.is_empty()) {
+        if seg == "." || seg == ".." {
+            return Err(format!("dot segment `{seg}` in the path"));
+        }
         let parts = parts(seg, &mut t.params)?;
         t.segments.push(parts);
     }
     for pair in query.unwrap_or("").split('&').filter(|s| !s.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if name.contains(['{', '}']) {
+            return Err(format!(
+                "query name `{name}` is a parameter (only values can be)"
+            ));
+        }
         let value = parts(value, &mut t.params)?;
         t.query.push(QueryPart {
             name: name.to_string(),
@@ -45,7 +56,7 @@ fn parts(seg: &str, params: &mut Vec<PathParam>) -> Result<Vec<PathPart>, String
             return Err(format!("unbalanced `{c}` in `{seg}`"));
         };
         let name = &rest[..end];
-        if name.contains(['{', '<']) || name.trim().is_empty() {
+        if name.contains(['{', '<']) || !names_something(name) {
             return Err(format!("malformed parameter `{c}{name}{close}` in `{seg}`"));
         }
         if !lit.is_empty() {
@@ -63,6 +74,12 @@ fn parts(seg: &str, params: &mut Vec<PathParam>) -> Result<Vec<PathPart>, String
         out.push(PathPart::Literal(lit));
     }
     Ok(out)
+}
+
+/// Every alternative of a parameter (`id|userPrincipalName`) has a name.
+fn names_something(name: &str) -> bool {
+    name.split('|')
+        .all(|alt| alt.chars().any(char::is_alphanumeric))
 }
 
 #[cfg(test)]
@@ -91,5 +108,25 @@ mod tests {
         assert_eq!(t.params[1].name, "b");
         assert!(parse_template("/items/{id/children").is_err());
         assert!(parse_template("/items/id}/children").is_err());
+    }
+
+    #[test]
+    fn refuses_what_a_request_function_cannot_build() {
+        for bad in [
+            "/a/{|}",
+            "/a/{ | }",
+            "/a/{id|}",
+            "/a/{-}",
+            "/a/../b",
+            "/a/./b",
+            "/a/..",
+            "/a?{name}={value}",
+            "/a?x=1&{name}=2",
+        ] {
+            assert!(parse_template(bad).is_err(), "{bad}");
+        }
+        for good in ["/a/{id|userPrincipalName}", "/a/.b", "/a/...", "/a?$x={v}"] {
+            assert!(parse_template(good).is_ok(), "{good}");
+        }
     }
 }

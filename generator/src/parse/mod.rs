@@ -189,12 +189,26 @@ fn decode(bytes: &[u8], sink: &mut Sink) -> String {
             String::from_utf8_lossy(bytes).into_owned()
         }
     };
+    let text = plain_lines(text);
     if let Some(at) = text.find('\0') {
         let line = 1 + text[..at].matches('\n').count() as u32;
         sink.warn(line, "nul-byte", "page contains NUL bytes; removed");
         return text.replace('\0', "");
     }
     text
+}
+
+/// The text without a leading byte order mark and with every line ending `\n`:
+/// CRLF and CR-only pages then read (and count lines) like any other.
+fn plain_lines(text: String) -> String {
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    if !text.contains('\r') {
+        return text;
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// Parses the text of one page (`file` is the name used in diagnostics).
