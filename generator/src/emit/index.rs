@@ -13,6 +13,7 @@ use super::names::{self, ident, pascal, unique_name};
 use crate::model::{EnumDef, Model, Property, TypeDef};
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::collections::hash_map::{Entry, HashMap};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The request functions' module in every namespace module, and `mod.rs` itself.
@@ -156,11 +157,16 @@ impl<'m> Index<'m> {
             return Vec::new();
         }
         let mut props: Vec<&'m Property> = Vec::new();
+        // Where each name is in `props`: a type may have 100,000 properties.
+        let mut at: HashMap<&str, usize> = HashMap::new();
         for def in self.base_chain(info) {
             for prop in def.properties.iter().filter(|p| p.name != "@odata.type") {
-                match props.iter_mut().find(|known| known.name == prop.name) {
-                    Some(known) => *known = prop,
-                    None => props.push(prop),
+                match at.entry(prop.name.as_str()) {
+                    Entry::Occupied(known) => props[*known.get()] = prop,
+                    Entry::Vacant(slot) => {
+                        slot.insert(props.len());
+                        props.push(prop);
+                    }
                 }
             }
         }

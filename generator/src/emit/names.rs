@@ -186,8 +186,9 @@ const ROOT_MODULES: &[&str] = &[
 ];
 /// The longest module name, so that the file (`name.rs`) or folder of any module
 /// fits in a file name on every file system (255 bytes), with room for
-/// [`unique_name`]'s number.
-const MAX_MODULE_LEN: usize = 64;
+/// [`unique_name`]'s number; longer than every file stem and type name of the
+/// Graph docs, so that none of theirs is shortened.
+const MAX_MODULE_LEN: usize = 128;
 
 /// The module names already taken in a scope before any item is named: the tool
 /// names, `mod` (`mod.rs`), the root's own names at the root, and `extra`.

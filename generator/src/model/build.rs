@@ -323,8 +323,10 @@ impl Builder {
             .map(|r| (r, false))
             .chain(page.relationships.iter().map(|r| (r, true)));
         let mut props: Vec<Property> = Vec::new();
+        // A set, not a search of `props`: a table may have 100,000 rows.
+        let mut kept = std::collections::HashSet::new();
         for (row, navigation) in rows {
-            if props.iter().any(|p| p.name == row.name) {
+            if kept.contains(&row.name) {
                 let msg = format!(
                     "property `{}` is listed twice; the first row is kept",
                     row.name
@@ -340,6 +342,7 @@ impl Builder {
             }
             let owner = self.types[&key].name.clone();
             if let Some(p) = self.property(row, navigation, &ns, &page.file, &workload, &owner) {
+                kept.insert(p.name.clone());
                 props.push(p);
             }
         }

@@ -246,8 +246,10 @@ fn body_properties(
     owner: &str,
 ) -> Vec<super::Property> {
     let mut props: Vec<super::Property> = Vec::new();
+    // A set, not a search of `props`: a table may have 100,000 rows.
+    let mut kept = std::collections::HashSet::new();
     for row in &page.body_rows {
-        if props.iter().any(|p| p.name == row.name) {
+        if kept.contains(&row.name) {
             let msg = format!(
                 "`{}` is listed twice in the request body table; the first row is kept",
                 row.name
@@ -261,7 +263,10 @@ fn body_properties(
             );
             continue;
         }
-        props.extend(b.property(row, false, ns, &page.file, wl, owner));
+        if let Some(p) = b.property(row, false, ns, &page.file, wl, owner) {
+            kept.insert(p.name.clone());
+            props.push(p);
+        }
     }
     props
 }
