@@ -1,7 +1,7 @@
 //! Operations: one per method and path of every API page.
 
 use super::build::{stem, workload, Builder};
-use super::path::parse_template;
+use super::path::parse_template_reporting;
 use super::{Header, Operation, Origin, Permission, Source, TypeDef, TypeKind};
 use crate::diag::Severity;
 use crate::parse::{HttpTemplate, Page, PageKind};
@@ -42,8 +42,13 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
     }
     let mut ops = Vec::new();
     for (t, name) in page.templates.iter().zip(names) {
-        let template = match parse_template(&t.path) {
-            Ok(tpl) => tpl,
+        let template = match parse_template_reporting(&t.path) {
+            Ok((tpl, left_out)) => {
+                for msg in left_out {
+                    b.diag(&page.file, t.line, Severity::Warning, "path-query", msg);
+                }
+                tpl
+            }
             Err(e) => {
                 b.diag(
                     &page.file,

@@ -6,9 +6,15 @@ use super::{PathParam, PathPart, PathTemplate, QueryPart};
 /// placeholders some pages use); a repeated name is a separate parameter.
 /// Unbalanced braces are an error: the template cannot be turned into code. So are
 /// `.` and `..` segments, which every client and server resolves away (RFC 3986
-/// 5.2.4, even percent-encoded), so the request would go elsewhere, and a
-/// parameter as a query name, which a request function cannot fill in.
+/// 5.2.4, even percent-encoded), so the request would go elsewhere.
 pub fn parse_template(path: &str) -> Result<PathTemplate, String> {
+    parse_template_reporting(path).map(|(t, _)| t)
+}
+
+/// [`parse_template`], with what was left out of the template: a query pair
+/// whose name holds a parameter (`?{name}={value}`, `?x:{Boolean}`), which a
+/// request function cannot fill in.
+pub fn parse_template_reporting(path: &str) -> Result<(PathTemplate, Vec<String>), String> {
     let (path_part, query) = match path.split_once('?') {
         Some((p, q)) => (p, Some(q)),
         None => (path, None),
@@ -21,12 +27,14 @@ pub fn parse_template(path: &str) -> Result<PathTemplate, String> {
         let parts = parts(seg, &mut t.params)?;
         t.segments.push(parts);
     }
+    let mut left_out = Vec::new();
     for pair in query.unwrap_or("").split('&').filter(|s| !s.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         if name.contains(['{', '}']) {
-            return Err(format!(
-                "query name `{name}` is a parameter (only values can be)"
+            left_out.push(format!(
+                "query `{pair}` has a parameter in its name (only values can have one); left out of the request"
             ));
+            continue;
         }
         let value = parts(value, &mut t.params)?;
         t.query.push(QueryPart {
@@ -34,7 +42,7 @@ pub fn parse_template(path: &str) -> Result<PathTemplate, String> {
             value,
         });
     }
-    Ok(t)
+    Ok((t, left_out))
 }
 
 fn parts(seg: &str, params: &mut Vec<PathParam>) -> Result<Vec<PathPart>, String> {
@@ -113,18 +121,19 @@ mod tests {
     #[test]
     fn refuses_what_a_request_function_cannot_build() {
         for bad in [
-            "/a/{|}",
-            "/a/{ | }",
-            "/a/{id|}",
-            "/a/{-}",
-            "/a/../b",
-            "/a/./b",
-            "/a/..",
-            "/a?{name}={value}",
-            "/a?x=1&{name}=2",
+            "/a/{|}", "/a/{ | }", "/a/{id|}", "/a/{-}", "/a/../b", "/a/./b", "/a/..",
         ] {
             assert!(parse_template(bad).is_err(), "{bad}");
         }
+        let (t, left_out) = parse_template_reporting("/a?x={v}&{name}={value}").unwrap();
+        assert_eq!(t.query.len(), 1);
+        assert_eq!(
+            t.params.len(),
+            1,
+            "the left-out pair's parameters are not asked for"
+        );
+        assert_eq!(left_out.len(), 1);
+        assert!(left_out[0].contains("`{name}={value}`"), "{left_out:?}");
         for good in ["/a/{id|userPrincipalName}", "/a/.b", "/a/...", "/a?$x={v}"] {
             assert!(parse_template(good).is_ok(), "{good}");
         }
