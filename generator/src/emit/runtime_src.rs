@@ -888,10 +888,7 @@ mod tests {
     #[test]
     fn a_body_that_cannot_be_json_is_an_error() {
         let request: Request<()> = Request::new(Method::Post, "/x", 201);
-        let err = request
-            .try_with_json(&unwritable())
-            .err()
-            .expect("an error");
+        let err = request.try_with_json(&unwritable()).expect_err("an error");
         assert!(err.to_string().contains("key must be a string"), "{err}");
         let request: Request<()> = Request::new(Method::Post, "/x", 201);
         let request = request
