@@ -98,14 +98,31 @@ impl<R> Request<R> {
         self
     }
 
-    /// Sets the JSON body to `body`.
+    /// Sets the JSON body to `body`, which must be writable as JSON.
     ///
-    /// Serializing the generated types cannot fail: their maps have string keys and
-    /// their `Serialize` impls never error. A value whose serialization does fail
-    /// (a map with non-string keys) is sent as `null` rather than panicking.
-    pub fn with_json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        self.body = Some(serde_json::to_value(body).unwrap_or(Value::Null));
-        self
+    /// The request functions pass generated types, whose serialization cannot fail:
+    /// their maps have string keys and their `Serialize` impls never error. For any
+    /// other value that may fail (a map with non-string keys), use
+    /// [`Request::try_with_json`].
+    ///
+    /// # Panics
+    ///
+    /// When `body` cannot be written as JSON: sending something else (`null`) in
+    /// its place would be a request nobody asked for.
+    pub fn with_json<B: Serialize + ?Sized>(self, body: &B) -> Self {
+        match self.try_with_json(body) {
+            Ok(request) => request,
+            Err(e) => panic!("the request body cannot be written as JSON: {e}"),
+        }
+    }
+
+    /// Sets the JSON body to `body`, or says why it cannot be written as JSON.
+    pub fn try_with_json<B: Serialize + ?Sized>(
+        mut self,
+        body: &B,
+    ) -> Result<Self, serde_json::Error> {
+        self.body = Some(serde_json::to_value(body)?);
+        Ok(self)
     }
 
     /// The status code the docs give for success. [`Request::parse_response`]
@@ -862,5 +879,28 @@ mod tests {
         assert_eq!(request.body, Some(serde_json::json!({"a": 1})));
         assert_eq!(request.expected_status(), 207);
         assert_eq!(Method::Patch.to_string(), "PATCH");
+    }
+
+    /// A map with non-string keys cannot be JSON: an error, never a `null` body.
+    fn unwritable() -> std::collections::BTreeMap<Vec<i32>, i32> {
+        [(vec![1, 2], 3)].into_iter().collect()
+    }
+
+    #[test]
+    fn a_body_that_cannot_be_json_is_an_error() {
+        let request: Request<()> = Request::new(Method::Post, "/x", 201);
+        let err = request.try_with_json(&unwritable()).expect_err("an error");
+        assert!(err.to_string().contains("key must be a string"), "{err}");
+        let request: Request<()> = Request::new(Method::Post, "/x", 201);
+        let request = request
+            .try_with_json(&serde_json::json!([1]))
+            .expect("JSON");
+        assert_eq!(request.body, Some(serde_json::json!([1])));
+    }
+
+    #[test]
+    #[should_panic(expected = "the request body cannot be written as JSON")]
+    fn with_json_does_not_send_null_in_place_of_the_body() {
+        let _: Request<()> = Request::new(Method::Post, "/x", 201).with_json(&unwritable());
     }
 }

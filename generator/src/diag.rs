@@ -56,13 +56,35 @@ impl Diagnostic {
     }
 }
 
+/// One line `file:line: severity: message [code]`, whatever the file name and the
+/// message hold: control characters in them are written escaped (`\n`).
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}:{}: {}: {} [{}]",
-            self.file, self.line, self.severity, self.message, self.code
+            OneLine(&self.file),
+            self.line,
+            self.severity,
+            OneLine(&self.message),
+            self.code
         )
+    }
+}
+
+/// Text with its control characters escaped.
+struct OneLine<'a>(&'a str);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -109,4 +131,15 @@ pub fn sort(diags: &mut [Diagnostic]) {
 /// True when any diagnostic is an error.
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(|d| d.severity == Severity::Error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diagnostic_is_one_line() {
+        let d = Diagnostic::new("a\nb.md", 3, Severity::Error, "x", "bad\r\nthing\t");
+        assert_eq!(d.to_string(), "a\\nb.md:3: error: bad\\r\\nthing\\t [x]");
+    }
 }

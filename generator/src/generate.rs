@@ -95,9 +95,9 @@ impl Timings {
 /// like `docbind generate`, the valid parts are written even when some are errors.
 pub fn generate(inputs: &[PathBuf], out: &Path, opts: &GenerateOptions) -> Result<Report, Error> {
     let start = Instant::now();
-    let files = source::read_inputs(inputs)?;
+    let source::Pages { files, diagnostics } = source::read_pages(inputs)?;
     let read = start.elapsed();
-    let (run, run_timings) = crate::run_timed(&files);
+    let (run, run_timings) = crate::run_timed_with(&files, diagnostics);
     let start = Instant::now();
     let key = input_fingerprint(&files, &opts.emit);
     let hashing = start.elapsed();

@@ -79,12 +79,18 @@ pub fn run(files: &[source::SourceFile]) -> Run {
 
 /// [`run`], timing its phases.
 pub fn run_timed(files: &[source::SourceFile]) -> (Run, RunTimings) {
+    run_timed_with(files, Vec::new())
+}
+
+/// [`run_timed`] with diagnostics found before parsing (pages that could not be
+/// read) among the run's.
+pub fn run_timed_with(files: &[source::SourceFile], earlier: Vec<Diagnostic>) -> (Run, RunTimings) {
     use rayon::prelude::*;
     let start = Instant::now();
     let parsed: Vec<(parse::Page, Vec<Diagnostic>)> =
         files.par_iter().map(parse::parse_file).collect();
     let parse = start.elapsed();
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = earlier;
     let mut pages = Vec::with_capacity(parsed.len());
     for (page, diags) in parsed {
         diagnostics.extend(diags);
@@ -113,8 +119,9 @@ pub fn run_timed(files: &[source::SourceFile]) -> (Run, RunTimings) {
     (run, timings)
 }
 
-/// Reads the input folders and runs the pipeline up to the model.
+/// Reads the input folders and runs the pipeline up to the model (a page that
+/// cannot be read is a diagnostic of the run).
 pub fn run_dirs(inputs: &[PathBuf]) -> Result<Run, Error> {
-    let files = source::read_inputs(inputs)?;
-    Ok(run(&files))
+    let pages = source::read_pages(inputs)?;
+    Ok(run_timed_with(&pages.files, pages.diagnostics).0)
 }

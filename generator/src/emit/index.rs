@@ -9,15 +9,13 @@
 //! The index is plain data (`Sync`), so the files can be built in parallel.
 
 use super::cycles;
-use super::names::{self, ident, pascal, snake, unique_name};
+use super::names::{self, ident, pascal, unique_name};
 use crate::model::{EnumDef, Model, Property, TypeDef};
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::collections::hash_map::{Entry, HashMap};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Names no namespace module may take at the crate root: the runtime, and crates
-/// that serde's derive output or our own paths might name.
-const RESERVED_ROOT_MODULES: &[&str] = &["runtime", "core", "std", "alloc", "serde", "serde_json"];
 /// The request functions' module in every namespace module, and `mod.rs` itself.
 pub(crate) const REQUESTS_MODULE: &str = "requests";
 /// Namespace used for operations when the model has no types nor enums to go by.
@@ -82,10 +80,7 @@ impl<'m> Index<'m> {
         if !model.operations.is_empty() {
             all_namespaces.insert(&default_namespace);
         }
-        let mut taken: BTreeSet<String> = RESERVED_ROOT_MODULES
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut taken = names::taken_modules(true, &[]);
         let namespaces: BTreeMap<String, String> = all_namespaces
             .into_iter()
             .map(|ns| {
@@ -118,17 +113,14 @@ impl<'m> Index<'m> {
         let children = children_by_base(types);
         for (ns, module) in &self.namespaces {
             let mut type_names = BTreeSet::new();
-            let mut files: BTreeSet<String> = [REQUESTS_MODULE, "mod", module.as_str()]
-                .iter()
-                .map(|s| s.to_string())
-                .collect();
+            let mut files = names::taken_modules(false, &[REQUESTS_MODULE, module]);
             for (qualified, def) in types.iter().filter(|(_, t)| &t.namespace == ns) {
                 let info = TypeInfo {
                     def,
                     qualified: qualified.clone(),
                     module: module.clone(),
                     name: unique_name(&pascal(&def.name), &mut type_names),
-                    file: unique_name(&snake(&def.name), &mut files),
+                    file: unique_name(&names::module_name(&def.name), &mut files),
                     any: None,
                 };
                 self.types.insert(qualified.clone(), info);
@@ -138,7 +130,7 @@ impl<'m> Index<'m> {
                     def,
                     module: module.clone(),
                     name: unique_name(&pascal(&def.name), &mut type_names),
-                    file: unique_name(&snake(&def.name), &mut files),
+                    file: unique_name(&names::module_name(&def.name), &mut files),
                 };
                 self.enums.insert(qualified.clone(), info);
             }
@@ -165,11 +157,16 @@ impl<'m> Index<'m> {
             return Vec::new();
         }
         let mut props: Vec<&'m Property> = Vec::new();
+        // Where each name is in `props`: a type may have 100,000 properties.
+        let mut at: HashMap<&str, usize> = HashMap::new();
         for def in self.base_chain(info) {
             for prop in def.properties.iter().filter(|p| p.name != "@odata.type") {
-                match props.iter_mut().find(|known| known.name == prop.name) {
-                    Some(known) => *known = prop,
-                    None => props.push(prop),
+                match at.entry(prop.name.as_str()) {
+                    Entry::Occupied(known) => props[*known.get()] = prop,
+                    Entry::Vacant(slot) => {
+                        slot.insert(props.len());
+                        props.push(prop);
+                    }
                 }
             }
         }

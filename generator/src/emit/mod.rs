@@ -11,6 +11,7 @@
 mod cycles;
 mod docs;
 mod enums;
+mod eq;
 mod index;
 mod krate;
 mod names;

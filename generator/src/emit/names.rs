@@ -163,10 +163,66 @@ pub fn feature_name(workload: &str) -> String {
     out
 }
 
-/// The module of a namespace: snake case of its last component
+/// Names no module or re-exported function may take anywhere: the first segment of
+/// the tool attributes the emitted code writes (`#[rustfmt::skip]`). An item of that
+/// name in scope (a module, or a `pub use` of a function) makes the attribute
+/// ambiguous. (Lint tools in `#[allow(clippy::…)]` are not resolved as paths, so
+/// `clippy` and `rustdoc` are free.)
+const TOOL_NAMES: &[&str] = &["rustfmt"];
+/// Module names a namespace may not take in `src/`: `src/lib.rs` is the crate root
+/// (`src/lib/mod.rs` beside it is ambiguous), `src/main.rs` and `src/bin/` are
+/// binaries to cargo, `runtime` is docbind's, and crates the emitted code or
+/// serde's derive output name by a path starting with them.
+const ROOT_MODULES: &[&str] = &[
+    "lib",
+    "main",
+    "bin",
+    "runtime",
+    "core",
+    "std",
+    "alloc",
+    "serde",
+    "serde_json",
+];
+/// The longest module name, so that the file (`name.rs`) or folder of any module
+/// fits in a file name on every file system (255 bytes), with room for
+/// [`unique_name`]'s number; longer than every file stem and type name of the
+/// Graph docs, so that none of theirs is shortened.
+const MAX_MODULE_LEN: usize = 128;
+
+/// The module names already taken in a scope before any item is named: the tool
+/// names, `mod` (`mod.rs`), the root's own names at the root, and `extra`.
+pub(crate) fn taken_modules(root: bool, extra: &[&str]) -> BTreeSet<String> {
+    let root_names = if root { ROOT_MODULES } else { &[] };
+    let all = TOOL_NAMES.iter().chain(root_names).chain(extra);
+    all.chain(&["mod"]).map(|s| s.to_string()).collect()
+}
+
+/// The function names already taken in a module that re-exports functions.
+pub(crate) fn taken_functions() -> BTreeSet<String> {
+    TOOL_NAMES.iter().map(|s| s.to_string()).collect()
+}
+
+/// A module (file or folder) name for `name`: its [`snake`] case, and when that is
+/// longer than [`MAX_MODULE_LEN`], its start with a stable hash of the whole, so
+/// that long names stay short, distinct and the same from run to run.
+pub(crate) fn module_name(name: &str) -> String {
+    let full = snake(name);
+    if full.len() <= MAX_MODULE_LEN {
+        return full;
+    }
+    let mut hasher = crate::stable_hash::StableHasher::new();
+    hasher.write_str(&full);
+    let hash = format!("{:016x}", hasher.finish());
+    // `snake` is ASCII: any byte index is a character boundary.
+    let keep = full[..MAX_MODULE_LEN - hash.len() - 1].trim_end_matches('_');
+    format!("{keep}_{hash}")
+}
+
+/// The module of a namespace: [`module_name`] of its last component
 /// (`microsoft.graph` → `graph`, `microsoft.graph.callRecords` → `call_records`).
 pub(crate) fn namespace_module(namespace: &str) -> String {
-    snake(namespace.rsplit('.').next().unwrap_or(namespace))
+    module_name(namespace.rsplit('.').next().unwrap_or(namespace))
 }
 
 /// A path parameter as a Rust parameter name: alternatives written `a|b` read
@@ -277,6 +333,36 @@ mod tests {
         );
         assert_eq!(param_name("user-id"), "user_id");
         assert_eq!(param_name("self"), "self_");
+    }
+
+    #[test]
+    fn long_module_names_are_short_distinct_and_stable() {
+        let long_a = format!("{}A", "x".repeat(300));
+        let long_b = format!("{}B", "x".repeat(300));
+        let (a, b) = (module_name(&long_a), module_name(&long_b));
+        assert!(
+            a.len() <= MAX_MODULE_LEN && b.len() <= MAX_MODULE_LEN,
+            "{a}"
+        );
+        assert_ne!(a, b);
+        assert_eq!(a, module_name(&long_a));
+        assert!(a.starts_with("xxxx"), "{a}");
+        syn::parse_str::<syn::Ident>(&a).expect("an identifier");
+        let edge = "y".repeat(MAX_MODULE_LEN);
+        assert_eq!(module_name(&edge), edge);
+    }
+
+    #[test]
+    fn tool_and_target_names_are_taken() {
+        let root = taken_modules(true, &[]);
+        let inner = taken_modules(false, &["requests"]);
+        for name in ["rustfmt", "mod"] {
+            assert!(root.contains(name) && inner.contains(name), "{name}");
+        }
+        for name in ["lib", "bin", "main", "runtime"] {
+            assert!(root.contains(name) && !inner.contains(name), "{name}");
+        }
+        assert!(inner.contains("requests"));
     }
 
     /// Every produced name must be accepted by `Ident::new` and parse as a

@@ -7,7 +7,7 @@
 
 use super::docs;
 use super::index::Index;
-use super::names::{ident, param_name, snake, unique_name};
+use super::names::{self, ident, param_name, snake, unique_name};
 use crate::model::{Operation, PathPart};
 use crate::Error;
 use proc_macro2::{Ident, Literal, TokenStream};
@@ -81,15 +81,12 @@ fn first_segment(op: &Operation) -> String {
 }
 
 fn name_files<'m>(pages: Vec<(String, Vec<&'m Operation>)>) -> Vec<RequestFile<'m>> {
-    let mut files: BTreeSet<String> = ["mod", super::index::REQUESTS_MODULE]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let mut functions = BTreeSet::new();
+    let mut files = names::taken_modules(false, &[super::index::REQUESTS_MODULE]);
+    let mut functions = names::taken_functions();
     pages
         .into_iter()
         .map(|(stem, ops)| RequestFile {
-            file: unique_name(&snake(&stem), &mut files),
+            file: unique_name(&names::module_name(&stem), &mut files),
             functions: ops
                 .into_iter()
                 .map(|op| RequestFn {

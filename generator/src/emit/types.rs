@@ -1,8 +1,8 @@
 //! One struct per type of the model (entity, complex or undocumented alike).
 
-use super::docs;
 use super::index::{Index, TypeInfo};
 use super::names::{ident, snake, unique_name};
+use super::{docs, eq};
 use crate::model::Property;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -53,9 +53,10 @@ pub(crate) fn struct_item(index: &Index<'_>, info: &TypeInfo<'_>) -> TokenStream
     let object = object_impl(&name, &fields, &cfgs);
     let odata_type = ident(ODATA_TYPE_FIELD);
     let additional = ident(ADDITIONAL_FIELD);
+    let (eq_derive, eq_impl) = eq::partial_eq(&name, &eq_fields(&fields, &cfgs));
     quote! {
         #doc
-        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(Clone, Debug, Default #eq_derive)]
         pub struct #name {
             /// The `@odata.type` of the value, e.g. `#microsoft.graph.user`, when it has one.
             pub #odata_type: ::core::option::Option<::std::string::String>,
@@ -64,8 +65,22 @@ pub(crate) fn struct_item(index: &Index<'_>, info: &TypeInfo<'_>) -> TokenStream
             /// the documented type), kept so that a round trip loses nothing.
             pub #additional: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         }
+        #eq_impl
         #object
     }
+}
+
+/// Every field of the struct with its cfg, for [`eq::partial_eq`].
+fn eq_fields(fields: &[Field<'_>], cfgs: &[TokenStream]) -> Vec<(Ident, TokenStream)> {
+    let own = fields
+        .iter()
+        .zip(cfgs)
+        .map(|(f, cfg)| (ident(&f.name), cfg.clone()));
+    let fixed = |name| (ident(name), TokenStream::new());
+    std::iter::once(fixed(ODATA_TYPE_FIELD))
+        .chain(own)
+        .chain([fixed(ADDITIONAL_FIELD)])
+        .collect()
 }
 
 /// `Object` (per-field reading and writing) plus one-line serde impls on top of it:

@@ -167,6 +167,12 @@ impl Builder {
             return;
         };
         let (ns, name) = self.qualify(&written, ns);
+        if name.is_empty() {
+            let msg = format!("`{written}` names a namespace but no type; no type made");
+            let line = ann.as_ref().map_or(1, |a| a.line);
+            self.diag(&page.file, line, Severity::Error, "type-name-missing", msg);
+            return;
+        }
         let qualified = format!("{ns}.{name}");
         let key = qualified.to_ascii_lowercase();
         let type_page = TypePage {
@@ -275,6 +281,27 @@ impl Builder {
         workload: &str,
     ) -> bool {
         let (ns, name) = self.qualify(written, ns);
+        if name.is_empty() {
+            let msg = format!("`{written}` names a namespace but no enum; no enum made");
+            self.diag(
+                &source.file,
+                source.line,
+                Severity::Error,
+                "enum-name-missing",
+                msg,
+            );
+            return false;
+        }
+        if members.is_empty() {
+            let msg = format!("enum `{name}` lists no members; it holds any value as text");
+            self.diag(
+                &source.file,
+                source.line,
+                Severity::Warning,
+                "enum-empty",
+                msg,
+            );
+        }
         let qualified = format!("{ns}.{name}");
         let decl = Declared {
             qualified: qualified.clone(),
@@ -341,12 +368,14 @@ impl Builder {
             .map(|r| (r, false))
             .chain(page.relationships.iter().map(|r| (r, true)));
         let mut props: Vec<Property> = Vec::new();
+        // A set, not a search of `props`: a table may have 100,000 rows.
+        let mut kept = std::collections::HashSet::new();
         for (row, navigation) in rows {
             if let Some(note) = &row.inherited_from {
                 let noted = self.noted_bases.entry(key.to_string()).or_default();
                 noted.push((note.clone(), page.file.clone()));
             }
-            if props.iter().any(|p| p.name == row.name) {
+            if kept.contains(&row.name) {
                 let msg = format!(
                     "property `{}` is listed twice; the first row is kept",
                     row.name
@@ -361,6 +390,7 @@ impl Builder {
                 continue;
             }
             if let Some(p) = self.property(row, navigation, &ns, &page.file, &workload, &owner) {
+                kept.insert(p.name.clone());
                 props.push(p);
             }
         }
@@ -505,6 +535,11 @@ impl Builder {
         allowed: &[String],
         workload: &str,
     ) -> String {
+        if self.qualify(name, ns).1.is_empty() {
+            let msg = format!("`{name}` names a namespace but no type; read as any JSON value");
+            self.diag(file, line, Severity::Warning, "type-name-missing", msg);
+            return "Edm.Untyped".to_string();
+        }
         let source = Source {
             file: file.into(),
             line,

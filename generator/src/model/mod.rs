@@ -17,6 +17,7 @@ mod merge;
 mod op_merge;
 pub mod op_names;
 mod ops;
+mod page_names;
 pub mod path;
 pub mod primitives;
 pub mod resolve;

@@ -1,7 +1,7 @@
 //! Operations: one per method and path of every API page.
 
 use super::build::{stem, workload, Builder};
-use super::path::parse_template;
+use super::path::parse_template_reporting;
 use super::{
     Header, Operation, Origin, PathParam, PathPart, PathTemplate, Permission, Source, TypeDef,
     TypeKind,
@@ -26,7 +26,7 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
     }
     let ns = b.namespace(page);
     let wl = workload(page, &ns);
-    let names = operation_names(page, &base_name(b, page));
+    let names = super::page_names::operation_names(&page.templates, &base_name(b, page));
     let body = body_type(b, page, &ns, &wl);
     let response = page
         .response
@@ -45,8 +45,13 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
     }
     let mut ops = Vec::new();
     for (t, name) in page.templates.iter().zip(names) {
-        let template = match parse_template(&t.path) {
-            Ok(tpl) => values_as_params(b, tpl, page, t),
+        let template = match parse_template_reporting(&t.path) {
+            Ok((tpl, left_out)) => {
+                for msg in left_out {
+                    b.diag(&page.file, t.line, Severity::Warning, "path-query", msg);
+                }
+                values_as_params(b, tpl, page, t)
+            }
             Err(e) => {
                 b.diag(
                     &page.file,
@@ -265,63 +270,6 @@ fn segment_words(t: &HttpTemplate) -> Vec<String> {
         .collect()
 }
 
-/// One name per template: the page's file stem, plus — when the page lists several
-/// paths — the literal path segments that tell this path from the others.
-fn operation_names(page: &Page, base: &str) -> Vec<String> {
-    if page.templates.len() == 1 {
-        return vec![base.to_string()];
-    }
-    let words: Vec<Vec<String>> = page.templates.iter().map(literal_words).collect();
-    let common = |w: &String| words.iter().all(|ws| ws.contains(w));
-    let mut names: Vec<String> = Vec::new();
-    for (t, ws) in page.templates.iter().zip(&words) {
-        let own: Vec<&str> = ws
-            .iter()
-            .filter(|w| !common(w))
-            .map(String::as_str)
-            .collect();
-        let mut suffix = if own.is_empty() {
-            "root".to_string()
-        } else {
-            own.join("-")
-        };
-        if page.templates.iter().filter(|o| o.path == t.path).count() > 1 {
-            suffix = format!("{}-{suffix}", t.method.to_ascii_lowercase());
-        }
-        let mut name = format!("{base}-{suffix}");
-        let mut n = 2;
-        while names.contains(&name) {
-            name = format!("{base}-{suffix}-{n}");
-            n += 1;
-        }
-        names.push(name);
-    }
-    names
-}
-
-fn literal_words(t: &HttpTemplate) -> Vec<String> {
-    let Ok(tpl) = parse_template(&t.path) else {
-        return Vec::new();
-    };
-    tpl.segments
-        .iter()
-        .flatten()
-        .filter_map(|p| match p {
-            PathPart::Literal(l) => {
-                let w: String = l
-                    .rsplit('.')
-                    .next()
-                    .unwrap_or(l)
-                    .chars()
-                    .filter(|c| c.is_ascii_alphanumeric())
-                    .collect();
-                (!w.is_empty()).then(|| w.to_ascii_lowercase())
-            }
-            PathPart::Param(_) => None,
-        })
-        .collect()
-}
-
 /// A body type with no page of its own (the seed's case: its resource page is
 /// not in the input) is described by the request-body tables that send it
 /// (origin `requests`): the union of their rows, in page order. A type with a
@@ -357,8 +305,10 @@ fn body_properties(
     owner: &str,
 ) -> Vec<super::Property> {
     let mut props: Vec<super::Property> = Vec::new();
+    // A set, not a search of `props`: a table may have 100,000 rows.
+    let mut kept = std::collections::HashSet::new();
     for row in &page.body_rows {
-        if props.iter().any(|p| p.name == row.name) {
+        if kept.contains(&row.name) {
             let msg = format!(
                 "`{}` is listed twice in the request body table; the first row is kept",
                 row.name
@@ -372,7 +322,10 @@ fn body_properties(
             );
             continue;
         }
-        props.extend(b.property(row, false, ns, &page.file, wl, owner));
+        if let Some(p) = b.property(row, false, ns, &page.file, wl, owner) {
+            kept.insert(p.name.clone());
+            props.push(p);
+        }
     }
     props
 }

@@ -4,26 +4,45 @@ use super::{PathParam, PathPart, PathTemplate, QueryPart};
 
 /// Parses a normalized template path. Parameters are `{name}` (and the `<name>`
 /// placeholders some pages use); a repeated name is a separate parameter.
-/// Unbalanced braces are an error: the template cannot be turned into code.
+/// Unbalanced braces are an error: the template cannot be turned into code. So are
+/// `.` and `..` segments, which every client and server resolves away (RFC 3986
+/// 5.2.4, even percent-encoded), so the request would go elsewhere.
 pub fn parse_template(path: &str) -> Result<PathTemplate, String> {
+    parse_template_reporting(path).map(|(t, _)| t)
+}
+
+/// [`parse_template`], with what was left out of the template: a query pair
+/// whose name holds a parameter (`?{name}={value}`, `?x:{Boolean}`), which a
+/// request function cannot fill in.
+pub fn parse_template_reporting(path: &str) -> Result<(PathTemplate, Vec<String>), String> {
     let (path_part, query) = match path.split_once('?') {
         Some((p, q)) => (p, Some(q)),
         None => (path, None),
     };
     let mut t = PathTemplate::default();
     for seg in path_part.split('/').filter(|s| !s.is_empty()) {
+        if seg == "." || seg == ".." {
+            return Err(format!("dot segment `{seg}` in the path"));
+        }
         let parts = parts(seg, &mut t.params)?;
         t.segments.push(parts);
     }
+    let mut left_out = Vec::new();
     for pair in query.unwrap_or("").split('&').filter(|s| !s.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if name.contains(['{', '}']) {
+            left_out.push(format!(
+                "query `{pair}` has a parameter in its name (only values can have one); left out of the request"
+            ));
+            continue;
+        }
         let value = parts(value, &mut t.params)?;
         t.query.push(QueryPart {
             name: name.to_string(),
             value,
         });
     }
-    Ok(t)
+    Ok((t, left_out))
 }
 
 fn parts(seg: &str, params: &mut Vec<PathParam>) -> Result<Vec<PathPart>, String> {
@@ -45,7 +64,7 @@ fn parts(seg: &str, params: &mut Vec<PathParam>) -> Result<Vec<PathPart>, String
             return Err(format!("unbalanced `{c}` in `{seg}`"));
         };
         let name = &rest[..end];
-        if name.contains(['{', '<']) || name.trim().is_empty() {
+        if name.contains(['{', '<']) || !names_something(name) {
             return Err(format!("malformed parameter `{c}{name}{close}` in `{seg}`"));
         }
         if !lit.is_empty() {
@@ -63,6 +82,12 @@ fn parts(seg: &str, params: &mut Vec<PathParam>) -> Result<Vec<PathPart>, String
         out.push(PathPart::Literal(lit));
     }
     Ok(out)
+}
+
+/// Every alternative of a parameter (`id|userPrincipalName`) has a name.
+fn names_something(name: &str) -> bool {
+    name.split('|')
+        .all(|alt| alt.chars().any(char::is_alphanumeric))
 }
 
 #[cfg(test)]
@@ -91,5 +116,26 @@ mod tests {
         assert_eq!(t.params[1].name, "b");
         assert!(parse_template("/items/{id/children").is_err());
         assert!(parse_template("/items/id}/children").is_err());
+    }
+
+    #[test]
+    fn refuses_what_a_request_function_cannot_build() {
+        for bad in [
+            "/a/{|}", "/a/{ | }", "/a/{id|}", "/a/{-}", "/a/../b", "/a/./b", "/a/..",
+        ] {
+            assert!(parse_template(bad).is_err(), "{bad}");
+        }
+        let (t, left_out) = parse_template_reporting("/a?x={v}&{name}={value}").unwrap();
+        assert_eq!(t.query.len(), 1);
+        assert_eq!(
+            t.params.len(),
+            1,
+            "the left-out pair's parameters are not asked for"
+        );
+        assert_eq!(left_out.len(), 1);
+        assert!(left_out[0].contains("`{name}={value}`"), "{left_out:?}");
+        for good in ["/a/{id|userPrincipalName}", "/a/.b", "/a/...", "/a?$x={v}"] {
+            assert!(parse_template(good).is_ok(), "{good}");
+        }
     }
 }

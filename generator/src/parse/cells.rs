@@ -4,6 +4,25 @@
 use super::blocks::Inline;
 use super::TypeRef;
 
+/// The value cell of an enum member: a decimal integer that fits in 64 bits, or
+/// empty. Anything else (`0x4`, `four`, 2^63) is reported and read as no value.
+pub fn member_value(text: &str, line: u32, sink: &mut crate::diag::Sink) -> Option<i64> {
+    let text = text.trim().trim_matches('`');
+    if text.is_empty() {
+        return None;
+    }
+    match text.parse() {
+        Ok(value) => Some(value),
+        Err(_) => {
+            let msg = format!(
+                "member value `{text}` is not a decimal integer that fits in 64 bits; the member has no value"
+            );
+            sink.warn(line, "enum-value-invalid", msg);
+            None
+        }
+    }
+}
+
 /// File stem of a link to a docs page, lower case: `../resources/user.md#x` → `user`.
 /// Links to other sites, anchors only and includes give `None`.
 pub fn link_stem(dest: &str) -> Option<String> {

@@ -3,13 +3,20 @@
 
 use super::{BlockRole, CodeBlock, HttpTemplate};
 use crate::diag::Sink;
+use std::collections::hash_map::{Entry, HashMap};
 
-const METHODS: &[&str] = &["GET", "POST", "PATCH", "PUT", "DELETE"];
+/// Every method the runtime's `Method` names.
+const METHODS: &[&str] = &["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS"];
 
 /// Splits `METHOD rest` (also `DELETE/path` with the space missing).
 fn split_method(line: &str) -> Option<(String, &str)> {
     let t = line.trim();
-    let upper_prefix: String = t.chars().take(6).collect::<String>().to_ascii_uppercase();
+    let longest = METHODS.iter().map(|m| m.len()).max().unwrap_or_default();
+    let upper_prefix: String = t
+        .chars()
+        .take(longest)
+        .collect::<String>()
+        .to_ascii_uppercase();
     let method = METHODS.iter().find(|m| upper_prefix.starts_with(*m))?;
     let rest = &t[method.len()..];
     if !(rest.starts_with(' ') || rest.starts_with('/') || rest.starts_with('\t')) {
@@ -24,20 +31,39 @@ pub fn is_template_line(line: &str) -> bool {
 }
 
 /// The request lines of a template block under "HTTP request". Lines that are not
-/// requests (`or`, stray headers) are skipped.
+/// requests (`or`, stray headers) are skipped, and so is a request line the block
+/// already had (one operation per method and path).
 pub fn templates(text: &str, first_line: u32, sink: &mut Sink) -> Vec<HttpTemplate> {
     let mut out = Vec::new();
+    let mut seen: HashMap<(String, String), u32> = HashMap::new();
     for (i, line) in text.lines().enumerate() {
         let line_no = first_line + i as u32;
         let Some((method, rest)) = split_method(line) else {
             continue;
         };
+        let rest = strip_http_version(rest, line_no, sink);
         match normalize_path(rest) {
-            Some(path) => out.push(HttpTemplate {
-                method,
-                path,
-                line: line_no,
-            }),
+            Some(path) => match seen.entry((method, path)) {
+                Entry::Occupied(first) => sink.warn(
+                    line_no,
+                    "http-request-repeated",
+                    format!(
+                        "`{} {}` is listed again (first at line {}); skipped",
+                        first.key().0,
+                        first.key().1,
+                        first.get()
+                    ),
+                ),
+                Entry::Vacant(slot) => {
+                    let (method, path) = slot.key().clone();
+                    slot.insert(line_no);
+                    out.push(HttpTemplate {
+                        method,
+                        path,
+                        line: line_no,
+                    });
+                }
+            },
             None => sink.warn(
                 line_no,
                 "http-path-invalid",
@@ -46,6 +72,27 @@ pub fn templates(text: &str, first_line: u32, sink: &mut Sink) -> Vec<HttpTempla
         }
     }
     out
+}
+
+/// A request line copied from an HTTP message (`GET /me HTTP/1.1`): the version is
+/// not part of the path.
+fn strip_http_version<'a>(rest: &'a str, line: u32, sink: &mut Sink) -> &'a str {
+    let Some((path, last)) = rest.rsplit_once(char::is_whitespace) else {
+        return rest;
+    };
+    let is_version = last
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case("HTTP/"))
+        && last[5..].chars().all(|c| c.is_ascii_digit() || c == '.');
+    if !is_version {
+        return rest;
+    }
+    sink.warn(
+        line,
+        "http-version-in-path",
+        format!("request line ends in the HTTP version `{last}`; left out of the path"),
+    );
+    path.trim_end()
 }
 
 /// Normalizes a template path: host and version removed from absolute URLs, a

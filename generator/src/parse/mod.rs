@@ -14,6 +14,7 @@ pub use cells::{link_stem, strip_collection_call};
 use crate::diag::{Diagnostic, Sink};
 use crate::source::SourceFile;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// The kind of a page, from `doc_type` in its front matter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
@@ -194,6 +195,11 @@ fn decode(bytes: &[u8], sink: &mut Sink) -> String {
             String::from_utf8_lossy(bytes).into_owned()
         }
     };
+    // Line numbers of the NUL warning count `\n` only.
+    let text = match plain_lines(&text) {
+        Cow::Owned(plain) => plain,
+        Cow::Borrowed(_) => text,
+    };
     if let Some(at) = text.find('\0') {
         let line = 1 + text[..at].matches('\n').count() as u32;
         sink.warn(line, "nul-byte", "page contains NUL bytes; removed");
@@ -202,8 +208,19 @@ fn decode(bytes: &[u8], sink: &mut Sink) -> String {
     text
 }
 
+/// The text without a leading byte order mark and with every line ending `\n`:
+/// CRLF and CR-only pages then read (and count lines) like any other.
+fn plain_lines(text: &str) -> Cow<'_, str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if !text.contains('\r') {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
 /// Parses the text of one page (`file` is the name used in diagnostics).
 pub fn parse_page(file: &str, text: &str, sink: &mut Sink) -> Page {
+    let text = &plain_lines(text);
     let fm = front_matter::split(text, sink);
     let mut page = Page {
         file: file.to_string(),

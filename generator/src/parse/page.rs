@@ -1,7 +1,7 @@
 //! Second pass: blocks read by section into page facts.
 
 use super::blocks::{Block, Inline, TableRow};
-use super::cells::{allowed_values, link_stem, type_ref};
+use super::cells::{allowed_values, link_stem, member_value, type_ref};
 use super::{annotation, http, Annotation, BlockRole, CodeBlock, EnumTable, MemberRow, Page};
 use super::{ResponseFacts, Row, TypeRef};
 use crate::diag::Sink;
@@ -248,7 +248,7 @@ impl<'a> Reader<'a> {
         } else if first.starts_with("member")
             || (self.section == Section::Members && first == "value")
         {
-            let t = enum_table(&heads, rows, self.enum_heading.clone(), line);
+            let t = enum_table(&heads, rows, self.enum_heading.clone(), line, self.sink);
             self.page.enum_tables.push(t);
         } else if self.section == Section::Derived && first == "type" {
             let derived = rows
@@ -359,7 +359,13 @@ fn property_rows(heads: &[String], rows: &[TableRow], sink: &mut Sink) -> Vec<Ro
     out
 }
 
-fn enum_table(heads: &[String], rows: &[TableRow], name: Option<String>, line: u32) -> EnumTable {
+fn enum_table(
+    heads: &[String],
+    rows: &[TableRow],
+    name: Option<String>,
+    line: u32,
+    sink: &mut Sink,
+) -> EnumTable {
     let value_col = heads
         .iter()
         .position(|h| h.contains("value") && h != "member");
@@ -378,7 +384,9 @@ fn enum_table(heads: &[String], rows: &[TableRow], name: Option<String>, line: u
             if name == "null" {
                 return None;
             }
-            let value = value_col.and_then(|c| r.cells.get(c)?.text.trim().parse().ok());
+            let value = value_col
+                .and_then(|c| r.cells.get(c))
+                .and_then(|c| member_value(&c.text, r.line, sink));
             let description = desc_col
                 .and_then(|c| r.cells.get(c))
                 .map(|c| c.text.clone());
