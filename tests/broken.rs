@@ -456,7 +456,7 @@ fn links_and_unreadable_pages_are_diagnostics_not_the_end() {
 }
 
 /// rustc overflowed its stack on the `PartialEq` derive of a struct this large
-/// (the derive nests one `&&` per field).
+/// (the derive nests one `&&` per field), checking the crate.
 #[test]
 fn a_type_with_twenty_thousand_properties_builds() {
     let mut page = resource_page("hugeShelf", "docbind-tests", "\n");
@@ -469,5 +469,6 @@ fn a_type_with_twenty_thousand_properties_builds() {
     let dir = scratch("huge-type");
     let output = docbind::emit::emit(&run.model, &emit_options("huge-bindings")).expect("emit");
     write_crate(&output, &dir.join("crate"));
-    cargo(&dir.join("crate"), &["build", "--quiet"]);
+    // `check`: rustc's stack overflowed in its front end, before any codegen.
+    cargo(&dir.join("crate"), &["check", "--quiet"]);
 }
