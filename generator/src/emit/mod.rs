@@ -62,9 +62,19 @@ pub struct Output {
     pub files: BTreeMap<String, String>,
 }
 
+/// What [`emit_reusing`] made.
+#[derive(Clone, Debug)]
+pub struct Emitted {
+    /// The crate, as [`emit`] gives it.
+    pub output: Output,
+    /// How many of its files were taken from the earlier run's text rather than
+    /// formatted (for the summary of `generate`).
+    pub reused: usize,
+}
+
 /// Emits the whole crate (Cargo.toml, src/lib.rs, src/runtime.rs and one module per namespace).
 pub fn emit(model: &Model, opts: &EmitOptions) -> Result<Output, Error> {
-    Ok(emit_reusing(model, opts, &|_| None)?.0)
+    Ok(emit_reusing(model, opts, &|_| None)?.output)
 }
 
 /// The text an earlier run left at a path of the crate, if any (see [`emit_reusing`]).
@@ -73,7 +83,7 @@ pub type Previous<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
 /// [`emit`], taking a file's text from `previous` instead of formatting its tokens
 /// again when that text is what formatting them would give (see `emit/reuse.rs`:
 /// every file carries a key of its tokens, docs and header, and a hash of its text).
-/// Also returns how many files were taken from `previous`. The output is the same as
+/// Also says how many files were taken from `previous`. The output is the same as
 /// [`emit`]'s when `previous` gives back what docbind wrote, or files edited by hand
 /// (their text no longer matches their hash). The hash notices edits; it is not a
 /// seal against someone who rewrites the key line too: like the manifest's
@@ -82,7 +92,7 @@ pub fn emit_reusing(
     model: &Model,
     opts: &EmitOptions,
     previous: Previous<'_>,
-) -> Result<(Output, usize), Error> {
+) -> Result<Emitted, Error> {
     let index = Index::new(model);
     let requests = ops::plan(&index);
     let root = krate::tree(&index, &requests);
@@ -101,7 +111,10 @@ pub fn emit_reusing(
         "Cargo.toml".into(),
         krate::cargo_toml(opts, &header, &index.features()),
     );
-    Ok((Output { files }, reused))
+    Ok(Emitted {
+        output: Output { files },
+        reused,
+    })
 }
 
 /// The Rust type (a path starting with `crate::`) that values of each given
