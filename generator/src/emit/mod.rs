@@ -32,7 +32,7 @@ pub use names::feature_name;
 
 use crate::model::Model;
 use crate::Error;
-use index::Index;
+use index::{Gating, Index};
 use krate::Layout;
 use proc_macro2::TokenStream;
 use rayon::prelude::*;
@@ -93,7 +93,7 @@ pub fn emit_reusing(
     opts: &EmitOptions,
     previous: Previous<'_>,
 ) -> Result<Emitted, Error> {
-    let index = Index::new(model);
+    let index = Index::new(model, Gating::ByFeature);
     let requests = ops::plan(&index);
     let root = krate::tree(&index, &requests);
     let header = header(opts);
@@ -124,7 +124,8 @@ pub fn rust_types<'a>(
     model: &Model,
     qualified: impl IntoIterator<Item = &'a str>,
 ) -> BTreeMap<String, String> {
-    let index = Index::new(model);
+    // Gating changes which items exist, not what a type is called.
+    let index = Index::new(model, Gating::ByFeature);
     qualified
         .into_iter()
         .map(|q| {
@@ -140,8 +141,7 @@ pub fn rust_types<'a>(
 /// attributes, for `include!` at a crate root (used by build scripts).
 pub fn emit_single_file(model: &Model, opts: &EmitOptions) -> Result<String, Error> {
     // The including crate declares no features: every item is there.
-    let mut index = Index::new(model);
-    index.gated = false;
+    let index = Index::new(model, Gating::None);
     let requests = ops::plan(&index);
     let root = krate::tree(&index, &requests);
     let texts = render(&index, &root, &Target::Inline)?
