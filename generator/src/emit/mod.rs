@@ -199,8 +199,9 @@ fn render(
             if module.is_root() && layout == Layout::Files {
                 tokens.extend(krate::crate_attrs(index));
             }
-            let (module_tokens, docs) = docs::collect(|| module.tokens(index, layout));
-            tokens.extend(module_tokens?);
+            tokens.extend(module.tokens(index, layout)?);
+            // The page text goes around syn and prettyplease (see `docs::take`).
+            let (tokens, docs) = docs::take(tokens);
             let Target::Files { header, previous } = target else {
                 let text = docs::expand(&format_file(&path, tokens)?, &docs);
                 return Ok((path, fresh(text)));
