@@ -193,7 +193,10 @@ fn render(
         .into_par_iter()
         .map(|(path, module)| {
             if let (true, Target::Files { header, .. }) = (module.is_runtime(), target) {
-                return Ok((path, fresh(format!("// {header}\n{}", runtime::SOURCE))));
+                return Ok((
+                    path,
+                    fresh(format!("// {header}\n{}\n", runtime::emitted())),
+                ));
             }
             let mut tokens = TokenStream::new();
             if module.is_root() && layout == Layout::Files {
