@@ -167,7 +167,10 @@ fn write_keyed(
             .then(|| std::fs::read_to_string(path).ok())
             .flatten()
     };
-    let (emitted, reused) = emit::emit_reusing(model, &opts.emit, &previous)?;
+    let emit::Emitted {
+        output: emitted,
+        reused,
+    } = emit::emit_reusing(model, &opts.emit, &previous)?;
     let emit = start.elapsed();
 
     let start = Instant::now();

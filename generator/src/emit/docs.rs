@@ -1,33 +1,160 @@
 //! Page text as rustdoc: always through `#[doc = "..."]` string literals, so no
 //! description can become code, and reshaped so that it cannot break the build.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, Literal, TokenStream, TokenTree};
 use quote::quote;
-use std::cell::RefCell;
 
-thread_local! {
-    /// The doc lines of the file being rendered on this thread, when [`collect`] runs.
-    static SINK: RefCell<Option<Vec<Vec<String>>>> = const { RefCell::new(None) };
-}
-
-/// Marks a `///` line that stands for a block of doc lines kept aside by [`collect`].
+/// Marks a `///` line that stands for a block of doc lines taken out by [`take`].
 /// Page text never holds it: [`lines`] and [`one_line`] drop control characters.
 const MARK: char = '\u{1}';
 
-/// Runs `render` with the page text of its doc attributes kept aside: each block of
-/// lines becomes one marker attribute, and [`expand`] puts the lines back into the
+/// The tokens of a file with its page text taken out: every run of consecutive
+/// outer `#[doc = "..."]` attributes (at any depth) becomes one marker attribute,
+/// and the returned blocks hold their lines, for [`expand`] to put back into the
 /// formatted text. The output is the same as with the lines as attributes, but syn
 /// and prettyplease see one attribute per block instead of one per line, and never
 /// the (long) text: measured, this was about a third of emit's time.
-pub(crate) fn collect<T>(render: impl FnOnce() -> T) -> (T, Vec<Vec<String>>) {
-    let previous = SINK.with(|s| s.replace(Some(Vec::new())));
-    let value = render();
-    let lines = SINK.with(|s| s.replace(previous)).unwrap_or_default();
-    (value, lines)
+///
+/// Only plain string literals are taken, which is what [`lines_attrs`] writes:
+/// the `///` comments in the emitter's own `quote!` arrive as raw strings
+/// (`r" ..."`) and stay, so the blocks are exactly the ones [`lines_attrs`] made
+/// and the format keys of earlier runs (see `reuse.rs`) still hold.
+pub(crate) fn take(tokens: TokenStream) -> (TokenStream, Vec<Vec<String>>) {
+    let mut blocks = Vec::new();
+    let tokens = take_into(tokens, &mut blocks);
+    (tokens, blocks)
+}
+
+/// [`take`] over one token stream, numbering its blocks after those in `blocks`.
+fn take_into(tokens: TokenStream, blocks: &mut Vec<Vec<String>>) -> TokenStream {
+    let mut out = TokenStream::new();
+    let mut run: Vec<String> = Vec::new();
+    // Whether the next braces are the body of an item whose body holds doc
+    // attributes (see [`item_holds_docs`]).
+    let mut walked = false;
+    let mut trees = tokens.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        let attr = matches!(&tree, TokenTree::Punct(p) if p.as_char() == '#')
+            && matches!(trees.peek(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket);
+        if let (true, Some(TokenTree::Group(group))) = (attr, trees.peek().cloned()) {
+            trees.next();
+            // Alone (the peeked copy dropped), the stream is moved, not copied.
+            let (span, stream) = (group.span(), group.stream());
+            drop(group);
+            match doc_line(stream) {
+                Ok(line) => run.push(line),
+                Err(stream) => {
+                    end_run(&mut run, blocks, &mut out);
+                    out.extend([tree, regroup(Delimiter::Bracket, span, stream, blocks)]);
+                }
+            }
+            continue;
+        }
+        end_run(&mut run, blocks, &mut out);
+        match tree {
+            TokenTree::Group(group) if walked && group.delimiter() == Delimiter::Brace => {
+                let (span, stream) = (group.span(), group.stream());
+                // Alone, the stream is moved into the walk instead of copied.
+                drop(group);
+                out.extend([regroup(Delimiter::Brace, span, stream, blocks)]);
+                walked = false;
+            }
+            TokenTree::Ident(ident) => {
+                if let Some(holds) = item_holds_docs(&ident) {
+                    walked = holds;
+                }
+                out.extend([TokenTree::Ident(ident)]);
+            }
+            other => {
+                // `mod x;` has no body: the next braces are another item's.
+                walked &= !matches!(&other, TokenTree::Punct(p) if p.as_char() == ';');
+                out.extend([other]);
+            }
+        }
+    }
+    end_run(&mut run, blocks, &mut out);
+    out
+}
+
+/// Whether the braces of the item that this keyword starts are walked by
+/// [`take_into`] (`None`: not an item keyword). The doc attributes that
+/// [`lines_attrs`] writes go before items, fields and variants: in files and in
+/// the bodies of modules, structs and enums. Function bodies, impls, parentheses
+/// and brackets hold most of the tokens and are not walked: a doc attribute there
+/// would reach prettyplease as it is, and be printed the same (only slower).
+fn item_holds_docs(ident: &proc_macro2::Ident) -> Option<bool> {
+    const WALKED: &[&str] = &["mod", "struct", "enum", "union", "trait"];
+    const NOT_WALKED: &[&str] = &["fn", "impl", "const", "static", "type", "use"];
+    if WALKED.iter().any(|k| ident == k) {
+        Some(true)
+    } else if NOT_WALKED.iter().any(|k| ident == k) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The group of `stream` after [`take_into`].
+fn regroup(
+    delimiter: Delimiter,
+    span: proc_macro2::Span,
+    stream: TokenStream,
+    blocks: &mut Vec<Vec<String>>,
+) -> TokenTree {
+    let mut group = Group::new(delimiter, take_into(stream, blocks));
+    group.set_span(span);
+    TokenTree::Group(group)
+}
+
+/// Puts the marker of a non-empty `run` into `out` and the run into `blocks`.
+fn end_run(run: &mut Vec<String>, blocks: &mut Vec<Vec<String>>, out: &mut TokenStream) {
+    if run.is_empty() {
+        return;
+    }
+    let marker = format!("{MARK}{}", blocks.len());
+    blocks.push(std::mem::take(run));
+    out.extend(quote!(#[doc = #marker]));
+}
+
+/// The doc line of the bracketed part of an outer attribute, when it is
+/// `doc = "..."` with a plain string literal that [`expand`] prints as
+/// prettyplease would: empty, or a space and then one line. Otherwise the stream
+/// back, as it was.
+fn doc_line(stream: TokenStream) -> Result<String, TokenStream> {
+    let trees: Vec<TokenTree> = stream.into_iter().collect();
+    let line = match trees.as_slice() {
+        [TokenTree::Ident(doc), TokenTree::Punct(eq), TokenTree::Literal(lit)]
+            if doc == "doc" && eq.as_char() == '=' =>
+        {
+            string_value(lit).and_then(|value| {
+                if value.is_empty() {
+                    return Some(value);
+                }
+                let line = value.strip_prefix(' ')?;
+                (!line.contains(['\n', '\r'])).then(|| line.to_string())
+            })
+        }
+        _ => None,
+    };
+    line.ok_or_else(|| trees.into_iter().collect())
+}
+
+/// The value of a plain (not raw, not byte) string literal. Most doc text has
+/// nothing escaped, and is the literal less its quotes; the rest goes through syn.
+fn string_value(lit: &Literal) -> Option<String> {
+    let repr = lit.to_string();
+    let inner = repr.strip_prefix('"')?.strip_suffix('"')?;
+    if !inner.contains('\\') {
+        return Some(inner.to_string());
+    }
+    match syn::Lit::new(lit.clone()) {
+        syn::Lit::Str(s) => Some(s.value()),
+        _ => None,
+    }
 }
 
 /// The formatted `code` with every marker line replaced by its block of doc lines
-/// (see [`collect`]), at the marker's indentation, printed as prettyplease prints
+/// (see [`take`]), at the marker's indentation, printed as prettyplease prints
 /// `#[doc = " line"]`: `/// line`, without trailing spaces.
 pub(crate) fn expand(code: &str, blocks: &[Vec<String>]) -> String {
     let mut out = String::with_capacity(code.len() * 2);
@@ -83,18 +210,6 @@ pub(crate) fn one_line(text: &str) -> String {
 
 /// `#[doc]` attributes for lines that are already doc-safe (see [`lines`]).
 pub(crate) fn lines_attrs(lines: &[String]) -> TokenStream {
-    if lines.is_empty() {
-        return TokenStream::new();
-    }
-    let marker = SINK.with(|s| {
-        let mut sink = s.borrow_mut();
-        let blocks = sink.as_mut()?;
-        blocks.push(lines.to_vec());
-        Some(format!("{MARK}{}", blocks.len() - 1))
-    });
-    if let Some(marker) = marker {
-        return quote!(#[doc = #marker]);
-    }
     let lines = lines.iter().map(|line| {
         // rustdoc's own convention: `/// text` is the doc string " text".
         let text = if line.is_empty() {
@@ -329,6 +444,37 @@ mod tests {
         };
         assert_eq!(tokens.to_string(), expected.to_string());
         assert!(attrs("  \n \r\n").is_empty());
+    }
+
+    #[test]
+    fn taking_the_docs_out_changes_nothing_formatted() {
+        // Escapes, a combining accent (which the literal escapes too), list nesting.
+        let doc = attrs("First \"quoted\" \\ line.\n\n- item\n  - cafe\u{301}  ");
+        let member = line_attr("A member.");
+        let tokens = quote! {
+            #doc
+            #[derive(Debug)]
+            pub enum E {
+                #member
+                A,
+                /// The emitter's own comment.
+                B,
+            }
+            #doc
+            #member
+            pub mod m {}
+        };
+        let formatted = super::super::format_file("t", tokens.clone()).unwrap();
+        let (taken, blocks) = take(tokens);
+        // The two adjacent ones are one run; the raw `///` string is not taken.
+        assert_eq!(blocks.len(), 3, "{blocks:?}");
+        assert_eq!(blocks[1], ["A member."]);
+        assert!(taken
+            .to_string()
+            .contains("r\" The emitter's own comment.\""));
+        let code = super::super::format_file("t", taken).unwrap();
+        assert!(!code.contains("First"), "{code}");
+        assert_eq!(expand(&code, &blocks), formatted);
     }
 
     #[test]

@@ -33,9 +33,20 @@ pub(crate) struct Index<'m> {
     pub default_namespace: String,
     /// Type → JSON names of its fields to wrap in `Box`.
     boxed: BTreeMap<String, BTreeSet<String>>,
-    /// Items carry `#[cfg(feature = "<workload>")]` (the multi-file crate, whose
-    /// Cargo.toml declares the features); the single-file form has every item.
-    pub gated: bool,
+    /// Items carry `#[cfg(feature = "<workload>")]` ([`Gating::ByFeature`]). Fixed
+    /// by [`Index::new`], so that every emitter of one emission agrees on it.
+    gated: bool,
+}
+
+/// Whether the items of an emission are gated by their workload's cargo feature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Gating {
+    /// Items carry `#[cfg(feature = "<workload>")]`: the multi-file crate, whose
+    /// Cargo.toml declares the features.
+    ByFeature,
+    /// Every item is there: the single-file form, whose including crate declares
+    /// no features.
+    None,
 }
 
 pub(crate) struct TypeInfo<'m> {
@@ -70,7 +81,7 @@ pub(crate) struct EnumInfo<'m> {
 }
 
 impl<'m> Index<'m> {
-    pub fn new(model: &'m Model) -> Self {
+    pub fn new(model: &'m Model, gating: Gating) -> Self {
         let types = unique_by_qualified(&model.types, TypeDef::qualified);
         let enums = unique_by_qualified(&model.enums, EnumDef::qualified);
         let default_namespace = default_namespace(&types, &enums);
@@ -97,7 +108,7 @@ impl<'m> Index<'m> {
             boxed: BTreeMap::new(),
             namespaces,
             default_namespace,
-            gated: true,
+            gated: gating == Gating::ByFeature,
         };
         index.name_items(&types, &enums);
         index.boxed = cycles::boxed_fields(&index);

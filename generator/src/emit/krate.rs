@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! src/lib.rs                   runtime + namespace modules, runtime re-exports
-//! src/runtime.rs               runtime_src.rs, verbatim
+//! src/runtime.rs               runtime_src.rs without its tests
 //! src/<ns>/mod.rs              `mod <item>; pub use self::<item>::Item;` ...
 //! src/<ns>/<item>.rs           one struct (and its Any… enum), or one enum
 //! src/<ns>/requests/mod.rs     `mod <page>; pub use self::<page>::function;` ...

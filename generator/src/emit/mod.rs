@@ -33,7 +33,7 @@ pub use names::feature_name;
 
 use crate::model::Model;
 use crate::Error;
-use index::Index;
+use index::{Gating, Index};
 use krate::Layout;
 use proc_macro2::TokenStream;
 use rayon::prelude::*;
@@ -63,9 +63,19 @@ pub struct Output {
     pub files: BTreeMap<String, String>,
 }
 
+/// What [`emit_reusing`] made.
+#[derive(Clone, Debug)]
+pub struct Emitted {
+    /// The crate, as [`emit`] gives it.
+    pub output: Output,
+    /// How many of its files were taken from the earlier run's text rather than
+    /// formatted (for the summary of `generate`).
+    pub reused: usize,
+}
+
 /// Emits the whole crate (Cargo.toml, src/lib.rs, src/runtime.rs and one module per namespace).
 pub fn emit(model: &Model, opts: &EmitOptions) -> Result<Output, Error> {
-    Ok(emit_reusing(model, opts, &|_| None)?.0)
+    Ok(emit_reusing(model, opts, &|_| None)?.output)
 }
 
 /// The text an earlier run left at a path of the crate, if any (see [`emit_reusing`]).
@@ -74,7 +84,7 @@ pub type Previous<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
 /// [`emit`], taking a file's text from `previous` instead of formatting its tokens
 /// again when that text is what formatting them would give (see `emit/reuse.rs`:
 /// every file carries a key of its tokens, docs and header, and a hash of its text).
-/// Also returns how many files were taken from `previous`. The output is the same as
+/// Also says how many files were taken from `previous`. The output is the same as
 /// [`emit`]'s when `previous` gives back what docbind wrote, or files edited by hand
 /// (their text no longer matches their hash). The hash notices edits; it is not a
 /// seal against someone who rewrites the key line too: like the manifest's
@@ -83,8 +93,8 @@ pub fn emit_reusing(
     model: &Model,
     opts: &EmitOptions,
     previous: Previous<'_>,
-) -> Result<(Output, usize), Error> {
-    let index = Index::new(model);
+) -> Result<Emitted, Error> {
+    let index = Index::new(model, Gating::ByFeature);
     let requests = ops::plan(&index);
     let root = krate::tree(&index, &requests);
     let header = header(opts);
@@ -102,7 +112,10 @@ pub fn emit_reusing(
         "Cargo.toml".into(),
         krate::cargo_toml(opts, &header, &index.features()),
     );
-    Ok((Output { files }, reused))
+    Ok(Emitted {
+        output: Output { files },
+        reused,
+    })
 }
 
 /// The Rust type (a path starting with `crate::`) that values of each given
@@ -112,7 +125,8 @@ pub fn rust_types<'a>(
     model: &Model,
     qualified: impl IntoIterator<Item = &'a str>,
 ) -> BTreeMap<String, String> {
-    let index = Index::new(model);
+    // Gating changes which items exist, not what a type is called.
+    let index = Index::new(model, Gating::ByFeature);
     qualified
         .into_iter()
         .map(|q| {
@@ -128,8 +142,7 @@ pub fn rust_types<'a>(
 /// attributes, for `include!` at a crate root (used by build scripts).
 pub fn emit_single_file(model: &Model, opts: &EmitOptions) -> Result<String, Error> {
     // The including crate declares no features: every item is there.
-    let mut index = Index::new(model);
-    index.gated = false;
+    let index = Index::new(model, Gating::None);
     let requests = ops::plan(&index);
     let root = krate::tree(&index, &requests);
     let texts = render(&index, &root, &Target::Inline)?
@@ -181,14 +194,18 @@ fn render(
         .into_par_iter()
         .map(|(path, module)| {
             if let (true, Target::Files { header, .. }) = (module.is_runtime(), target) {
-                return Ok((path, fresh(format!("// {header}\n{}", runtime::SOURCE))));
+                return Ok((
+                    path,
+                    fresh(format!("// {header}\n{}\n", runtime::emitted())),
+                ));
             }
             let mut tokens = TokenStream::new();
             if module.is_root() && layout == Layout::Files {
                 tokens.extend(krate::crate_attrs(index));
             }
-            let (module_tokens, docs) = docs::collect(|| module.tokens(index, layout));
-            tokens.extend(module_tokens?);
+            tokens.extend(module.tokens(index, layout)?);
+            // The page text goes around syn and prettyplease (see `docs::take`).
+            let (tokens, docs) = docs::take(tokens);
             let Target::Files { header, previous } = target else {
                 let text = docs::expand(&format_file(&path, tokens)?, &docs);
                 return Ok((path, fresh(text)));

@@ -77,9 +77,8 @@ pub(crate) fn holds(old: &str, header: &str, key: u64) -> bool {
 fn probe() -> u64 {
     static PROBE: OnceLock<u64> = OnceLock::new();
     *PROBE.get_or_init(|| {
-        let (tokens, docs) = docs::collect(|| {
-            let doc = docs::attrs("A probe.\n\nWith two paragraphs.");
-            quote! {
+        let doc = docs::attrs("A probe.\n\nWith two paragraphs.");
+        let (tokens, docs) = docs::take(quote! {
                 #doc
                 #[derive(Clone, Debug)]
                 pub struct Probe { pub field: ::core::option::Option<::core::option::Option<::std::vec::Vec<crate::graph::SomeRatherLongTypeNameOfTheProbe>>> }
@@ -91,7 +90,6 @@ fn probe() -> u64 {
                     crate::runtime::Request::new(crate::runtime::Method::Get, ["/a/", crate::runtime::encode_segment(id).as_str()].concat(), 200)
                 }
                 crate::runtime::serde_object!(Probe);
-            }
         });
         let text = super::format_file("probe", tokens)
             .map(|code| docs::expand(&code, &docs))

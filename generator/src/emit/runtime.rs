@@ -1,39 +1,40 @@
 //! The runtime module of the generated crate: `runtime_src.rs`, hand-written and
-//! copied verbatim as `src/runtime.rs` (its unit tests also run as part of
-//! docbind's, see `emit/mod.rs`).
+//! copied as `src/runtime.rs` without its unit tests, which run as part of
+//! docbind's (see `emit/mod.rs`): the emitted crates' users would only compile
+//! them.
 
 use crate::Error;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The source of `src/runtime.rs`, less the header line.
-pub(crate) const SOURCE: &str = include_str!("runtime_src.rs");
+/// The runtime's source, with its unit tests.
+const SOURCE: &str = include_str!("runtime_src.rs");
+
+/// Where the runtime's unit tests start: they are its last item (a test below
+/// checks that nothing else follows).
+const TESTS: &str = "\n#[cfg(test)]\nmod tests {";
+
+/// The source of `src/runtime.rs`, less the header line and the final newline:
+/// the runtime without its unit tests.
+pub(crate) fn emitted() -> &'static str {
+    SOURCE
+        .rfind(TESTS)
+        .map_or(SOURCE, |at| &SOURCE[..at])
+        .trim_end()
+}
 
 /// The runtime for an inline `mod runtime { ... }`: its module docs as outer
 /// attributes for the `mod` item (an `include!`d file may have no inner
-/// attributes), and its items without the unit tests (the including crate does
-/// not need to run them).
+/// attributes), and its items.
 pub(crate) fn inline() -> Result<(TokenStream, TokenStream), Error> {
-    let file = syn::parse_file(SOURCE)
+    let file = syn::parse_file(emitted())
         .map_err(|e| Error::Internal(format!("the runtime source does not parse: {e}")))?;
     let attrs = file.attrs.into_iter().map(|mut attr| {
         attr.style = syn::AttrStyle::Outer;
         attr
     });
-    let items = file.items.into_iter().filter(|item| !is_test_only(item));
+    let items = file.items;
     Ok((quote!(#(#attrs)*), quote!(#(#items)*)))
-}
-
-fn is_test_only(item: &syn::Item) -> bool {
-    let syn::Item::Mod(module) = item else {
-        return false;
-    };
-    module.attrs.iter().any(|attr| {
-        attr.path().is_ident("cfg")
-            && attr
-                .parse_args::<syn::Ident>()
-                .is_ok_and(|arg| arg == "test")
-    })
 }
 
 #[cfg(test)]
@@ -53,5 +54,19 @@ mod tests {
         // Tokens print on one line but for literals holding a line break, which
         // `krate::splice` would indent.
         assert!(!items.contains('\n'), "a multi-line literal in the runtime");
+    }
+
+    #[test]
+    fn emitted_runtime_is_the_source_less_its_trailing_tests() {
+        let full = syn::parse_file(SOURCE).unwrap();
+        let emitted_items = syn::parse_file(emitted()).unwrap().items;
+        assert_eq!(emitted_items.len() + 1, full.items.len(), "one item less");
+        let last = full.items.last().unwrap();
+        assert!(
+            matches!(last, syn::Item::Mod(m) if m.ident == "tests"),
+            "the test module is the runtime's last item"
+        );
+        assert!(SOURCE.starts_with(emitted()));
+        assert!(!emitted().contains("cfg(test)"));
     }
 }
