@@ -218,20 +218,11 @@ fn check_version(v: &Version, work: &Path) -> Result<String, String> {
 fn one_function_per_path(model: &docbind::Model) -> Result<(), String> {
     let mut seen = std::collections::BTreeMap::new();
     for op in &model.operations {
-        let mut path = String::new();
-        for seg in &op.template.segments {
-            path.push('/');
-            for part in seg {
-                match part {
-                    docbind::model::PathPart::Literal(t) => path.push_str(&t.to_ascii_lowercase()),
-                    docbind::model::PathPart::Param(_) => path.push_str("{}"),
-                }
-            }
-        }
-        if let Some(other) = seen.insert((op.method.clone(), path.clone()), &op.name) {
+        let (method, path) = docbind::model::op_merge::key(op);
+        if let Some(other) = seen.insert((method.clone(), path.clone()), &op.name) {
             return Err(format!(
-                "`{}` and `{other}` are both {} {path}",
-                op.name, op.method
+                "`{}` and `{other}` are both {method} {path}",
+                op.name
             ));
         }
     }

@@ -13,15 +13,17 @@ use std::collections::BTreeMap;
 /// The JSON of each block of a page, as `examples::parse_bodies` gives it.
 pub type Bodies = [Option<serde_json::Result<Value>>];
 
-/// The properties the page's JSON representation of type `key` shows beyond
-/// `known`: candidates, kept by [`add`] once the bases are known.
+/// Pushes to `out` the properties the page's JSON representation of type `key`
+/// shows beyond `known` and `out`: candidates, kept by [`add`] once the bases
+/// are known.
 pub fn extra_properties(
     b: &mut Builder,
     key: &str,
     page: &Page,
     bodies: &Bodies,
     known: &[Property],
-) -> Vec<Property> {
+    out: &mut Vec<Property>,
+) {
     // An open type's representation shows keys of its own choosing (user ids in
     // `plannerUserIds`): they are no properties.
     let Some((qualified, ns, workload)) = b
@@ -30,9 +32,8 @@ pub fn extra_properties(
         .filter(|t| !t.open)
         .map(|t| (t.qualified(), t.namespace.clone(), t.workload.clone()))
     else {
-        return Vec::new();
+        return;
     };
-    let mut out: Vec<Property> = Vec::new();
     for (block, body) in page.blocks.iter().zip(bodies) {
         let (BlockRole::Resource, Some(Ok(Value::Object(map))), Some((_, line))) =
             (block.role, body, &block.body)
@@ -43,7 +44,7 @@ pub fn extra_properties(
             continue;
         }
         for (name, value) in map {
-            let listed = known.iter().chain(&out).any(|p| &p.name == name);
+            let listed = known.iter().chain(out.iter()).any(|p| &p.name == name);
             if listed || name.starts_with('@') || name.contains("@odata.") {
                 continue;
             }
@@ -65,7 +66,6 @@ pub fn extra_properties(
             });
         }
     }
-    out
 }
 
 /// The block shows the type itself, not a derived one (its `@odata.type`, if any,

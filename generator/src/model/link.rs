@@ -18,13 +18,13 @@ pub fn finish(b: &mut Builder, mut ops: Vec<Operation>, mut examples: Vec<Exampl
     link_derived(&mut types);
     set_kinds(&mut types);
     drop_inherited(&mut types);
+    ops.sort_by(|a, b| a.name.cmp(&b.name).then(a.source.cmp(&b.source)));
+    unique_op_names(&mut ops);
+    let ops = one_per_path(ops, &types, &mut examples);
     let mut types: Vec<TypeDef> = types.into_values().collect();
     types.sort_by_key(TypeDef::qualified);
     let mut enums: Vec<_> = std::mem::take(&mut b.enums).into_values().collect();
     enums.sort_by_key(super::EnumDef::qualified);
-    ops.sort_by(|a, b| a.name.cmp(&b.name).then(a.source.cmp(&b.source)));
-    unique_op_names(&mut ops);
-    let ops = one_per_path(ops, &types_by_key(&types), &mut examples);
     Model {
         types,
         enums,
@@ -364,7 +364,7 @@ fn drop_inherited(types: &mut BTreeMap<String, TypeDef>) {
 /// operation they illustrate into the merged one.
 fn one_per_path(
     ops: Vec<Operation>,
-    types: &BTreeMap<String, &TypeDef>,
+    types: &BTreeMap<String, TypeDef>,
     examples: &mut [Example],
 ) -> Vec<Operation> {
     let page_names: Vec<String> = ops.iter().map(|o| o.name.clone()).collect();
@@ -385,13 +385,6 @@ fn one_per_path(
     }
     merged.sort_by(|a, b| a.name.cmp(&b.name));
     merged
-}
-
-fn types_by_key(types: &[TypeDef]) -> BTreeMap<String, &TypeDef> {
-    types
-        .iter()
-        .map(|t| (t.qualified().to_ascii_lowercase(), t))
-        .collect()
 }
 
 fn unique_op_names(ops: &mut [Operation]) {

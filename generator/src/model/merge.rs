@@ -121,10 +121,7 @@ pub fn merge_properties(
     let mut extra: Vec<Property> = Vec::new();
     for tp in pages {
         if let Some((page, bodies)) = by_file.get(tp.file.as_str()) {
-            let known: Vec<Property> = props.iter().chain(&extra).cloned().collect();
-            extra.extend(super::json_repr::extra_properties(
-                b, key, page, bodies, &known,
-            ));
+            super::json_repr::extra_properties(b, key, page, bodies, &props, &mut extra);
         }
     }
     b.json_candidates

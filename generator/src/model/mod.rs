@@ -14,7 +14,7 @@ mod examples;
 mod json_repr;
 mod link;
 mod merge;
-mod op_merge;
+pub mod op_merge;
 pub mod op_names;
 mod ops;
 mod page_names;

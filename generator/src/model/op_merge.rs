@@ -39,7 +39,7 @@ fn push_parts(out: &mut String, parts: &[PathPart]) {
 /// every operation given, the index of the one it went into.
 pub fn merge(
     ops: Vec<Operation>,
-    types: &BTreeMap<String, &TypeDef>,
+    types: &BTreeMap<String, TypeDef>,
 ) -> (Vec<Operation>, Vec<usize>) {
     let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for (i, op) in ops.iter().enumerate() {
@@ -59,7 +59,7 @@ pub fn merge(
     (merged, into)
 }
 
-fn merge_group(mut group: Vec<Operation>, types: &BTreeMap<String, &TypeDef>) -> Operation {
+fn merge_group(mut group: Vec<Operation>, types: &BTreeMap<String, TypeDef>) -> Operation {
     let primary = primary(&group, types);
     let mut op = group.remove(primary);
     op.sources = std::iter::once(op.source.clone())
@@ -87,7 +87,7 @@ fn merge_group(mut group: Vec<Operation>, types: &BTreeMap<String, &TypeDef>) ->
 
 /// Among the request lines without a fixed query (if any has none): the page
 /// whose workload is that of the operation's own type, else the first.
-fn primary(group: &[Operation], types: &BTreeMap<String, &TypeDef>) -> usize {
+fn primary(group: &[Operation], types: &BTreeMap<String, TypeDef>) -> usize {
     let own_workload = |op: &Operation| {
         let ty = op.response.as_ref().or(op.body.as_ref())?;
         types

@@ -28,9 +28,9 @@ struct Segment {
 }
 
 /// The name of every operation (in the same order), unique among them.
-pub fn names(ops: &[Operation], types: &BTreeMap<String, &TypeDef>) -> Vec<String> {
+pub fn names(ops: &[Operation], types: &BTreeMap<String, TypeDef>) -> Vec<String> {
     let spell = spellings(ops, types);
-    let name = |op: &Operation, types: &BTreeMap<String, &TypeDef>, singular: bool| {
+    let name = |op: &Operation, types: &BTreeMap<String, TypeDef>, singular: bool| {
         name(op, types, &spell, singular)
     };
     let first: Vec<String> = ops.iter().map(|op| name(op, types, true)).collect();
@@ -127,7 +127,7 @@ fn param_words(op: &Operation) -> String {
 /// The name of one operation; `singular` makes item segments singular.
 fn name(
     op: &Operation,
-    types: &BTreeMap<String, &TypeDef>,
+    types: &BTreeMap<String, TypeDef>,
     spell: &BTreeMap<String, String>,
     singular: bool,
 ) -> String {
@@ -202,7 +202,7 @@ fn name(
 /// has that name (`devicemanagement` → `deviceManagement`), else the spelling most
 /// paths use (the first in byte order on a tie). A path written in another letter
 /// case is the same path, and keeps its name.
-fn spellings(ops: &[Operation], types: &BTreeMap<String, &TypeDef>) -> BTreeMap<String, String> {
+fn spellings(ops: &[Operation], types: &BTreeMap<String, TypeDef>) -> BTreeMap<String, String> {
     let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for op in ops {
         for seg in op.template.segments.iter().filter_map(|s| literal(s)) {
@@ -249,7 +249,7 @@ fn read_verb(op: &Operation, ends_in_param: bool) -> String {
 /// `POST` to a collection creates one of its items: the body is a described type
 /// (not an action's parameters), or the segment is a plural noun and the answer
 /// one described object (`POST /me/onenote/pages` sends HTML, returns the page).
-fn creates(op: &Operation, types: &BTreeMap<String, &TypeDef>, word: &str) -> bool {
+fn creates(op: &Operation, types: &BTreeMap<String, TypeDef>, word: &str) -> bool {
     let described = |q: &Option<String>| {
         q.as_ref()
             .and_then(|q| types.get(&q.to_ascii_lowercase()))
