@@ -105,15 +105,26 @@ fn op_namespace<'m>(index: &Index<'m>, op: &Operation) -> Option<&'m str> {
 
 /// The functions of one file.
 pub(crate) fn request_fns(index: &Index<'_>, file: &RequestFile<'_>) -> Result<TokenStream, Error> {
+    // Functions of one workload only: the file's cfg is theirs.
+    let workloads: BTreeSet<&str> = file
+        .functions
+        .iter()
+        .map(|f| f.op.workload.as_str())
+        .collect();
+    let gate_each = workloads.len() > 1;
     let functions = file
         .functions
         .iter()
-        .map(|function| request_fn(index, function))
+        .map(|function| request_fn(index, function, gate_each))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(quote!(#(#functions)*))
 }
 
-fn request_fn(index: &Index<'_>, function: &RequestFn<'_>) -> Result<TokenStream, Error> {
+fn request_fn(
+    index: &Index<'_>,
+    function: &RequestFn<'_>,
+    gate: bool,
+) -> Result<TokenStream, Error> {
     let op = function.op;
     let params = params(op);
     let body = body_param(index, op);
@@ -146,8 +157,13 @@ fn request_fn(index: &Index<'_>, function: &RequestFn<'_>) -> Result<TokenStream
     let method = method(&op.method);
     let status = Literal::u16_unsuffixed(op.status);
     let response = response_type(index, op);
+    // The function exists with its workload's feature, which enables whatever
+    // its body and response types need.
+    let feature = names::feature_name(&op.workload);
+    let cfg = gate.then(|| index.cfg([feature.as_str()]));
     Ok(quote! {
         #doc
+        #cfg
         #allow
         pub fn #name(#(#params: &str,)* #body) -> crate::runtime::Request<#response> {
             crate::runtime::Request::new(#method, #path, #status)
