@@ -22,11 +22,11 @@ mod reuse;
 mod runtime;
 mod types;
 
-/// The runtime is compiled here too, so that its unit tests run with docbind's.
+/// The hand-written modules of the emitted crate's core are compiled here too,
+/// under the names they have there, so that their unit tests run with docbind's.
 #[cfg(test)]
-#[path = "runtime_src.rs"]
-#[allow(dead_code)] // only its tests use it here
-mod runtime_src;
+#[allow(dead_code)] // only their tests use them here
+mod emitted;
 
 /// The cargo feature of a workload in emitted crates (for tools that build them
 /// with some features only).
@@ -216,10 +216,10 @@ fn render(
     let rendered: Vec<Result<(String, Rendered), Error>> = krate::files(root)
         .into_par_iter()
         .map(|(path, module)| {
-            if let (true, Target::Files { header, .. }) = (module.is_runtime(), target) {
+            if let (Some(source), Target::Files { header, .. }) = (module.hand_written(), target) {
                 return Ok((
                     path,
-                    fresh(format!("// {header}\n{}\n", runtime::emitted())),
+                    fresh(format!("// {header}\n{}\n", source.emitted())),
                 ));
             }
             let mut tokens = TokenStream::new();
