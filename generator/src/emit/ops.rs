@@ -18,6 +18,33 @@ use std::collections::{BTreeMap, BTreeSet};
 const CLIPPY_MAX_ARGUMENTS: usize = 7;
 /// Parameter name of the request body; path parameters get other names.
 const BODY_PARAM: &str = "body";
+/// Parameter names of the bytes of an upload and their content type.
+const CONTENT_PARAM: &str = "content";
+const CONTENT_TYPE_PARAM: &str = "content_type";
+
+/// Operations on a resource's bytes (`/$value`, `/content`, or a documented
+/// `Edm.Stream`): a download answers `runtime::Download`, an upload takes bytes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Bytes {
+    Download,
+    Upload,
+}
+
+fn bytes_kind(op: &Operation) -> Option<Bytes> {
+    const STREAM: &str = "Edm.Stream";
+    let last = op.template.segments.last().map(Vec::as_slice);
+    let on_bytes = matches!(last, Some([PathPart::Literal(word)]) if word == "$value" || word == "content");
+    let method = op.method.to_ascii_uppercase();
+    let download = method == "GET"
+        && (op.response.as_deref() == Some(STREAM) || (on_bytes && op.response.is_none()));
+    let upload = matches!(method.as_str(), "PUT" | "POST" | "PATCH")
+        && (op.body.as_deref() == Some(STREAM) || (on_bytes && op.body.is_none()));
+    match (download, upload) {
+        (true, _) => Some(Bytes::Download),
+        (_, true) => Some(Bytes::Upload),
+        _ => None,
+    }
+}
 
 /// The functions of one page, in one file of a namespace's `requests` module.
 pub(crate) struct RequestFile<'m> {
@@ -145,8 +172,9 @@ fn request_fn(
     gate: bool,
 ) -> Result<TokenStream, Error> {
     let op = function.op;
+    let bytes = bytes_kind(op);
     let params = params(op);
-    let body = body_param(index, op);
+    let body = body_param(index, op).filter(|_| bytes != Some(Bytes::Upload));
     let path = pieces_expr(&path_pieces(op, &params)?, PieceUse::Path);
     let query = op
         .template
@@ -163,7 +191,9 @@ fn request_fn(
         .collect::<Result<Vec<_>, Error>>()?;
     let name = ident(&function.name);
     let doc = docs::lines_attrs(&doc_lines(op));
-    let allow = (params.len() + usize::from(body.is_some()) > CLIPPY_MAX_ARGUMENTS)
+    let upload = bytes == Some(Bytes::Upload);
+    let arguments = params.len() + usize::from(body.is_some()) + 2 * usize::from(upload);
+    let allow = (arguments > CLIPPY_MAX_ARGUMENTS)
         .then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let with_json = body.as_ref().map(|_| {
         let body = ident(BODY_PARAM);
@@ -173,9 +203,21 @@ fn request_fn(
         let body = ident(BODY_PARAM);
         quote!(#body: #ty)
     });
+    let (body, with_json) = if upload {
+        let (content_type, content) = (ident(CONTENT_TYPE_PARAM), ident(CONTENT_PARAM));
+        (
+            Some(quote!(#content_type: &str, #content: Vec<u8>)),
+            Some(quote!(.with_bytes(#content_type, #content))),
+        )
+    } else {
+        (body, with_json)
+    };
     let method = method(&op.method);
     let status = Literal::u16_unsuffixed(op.status);
-    let response = response_type(index, op);
+    let response = match bytes {
+        Some(Bytes::Download) => quote!(crate::runtime::Download),
+        _ => response_type(index, op),
+    };
     // The function exists with its workload's feature, which enables whatever
     // its body and response types need.
     let feature = names::feature_name(&op.workload);
@@ -196,6 +238,9 @@ fn request_fn(
 /// after what it identifies (see [`param_base`]).
 fn params(op: &Operation) -> Vec<Ident> {
     let mut taken = BTreeSet::from([BODY_PARAM.to_string()]);
+    if bytes_kind(op) == Some(Bytes::Upload) {
+        taken.extend([CONTENT_PARAM.to_string(), CONTENT_TYPE_PARAM.to_string()]);
+    }
     (0..op.template.params.len())
         .map(|i| ident(&unique_name(&param_base(op, i), &mut taken)))
         .collect()
@@ -485,6 +530,38 @@ mod tests {
                 Piece::Text("c".into())
             ]
         );
+    }
+
+    #[test]
+    fn bytes_are_downloaded_and_uploaded() {
+        let op = super::super::tests::op;
+        let stream = |mut o: Operation, body: bool| {
+            if body {
+                o.body = Some("Edm.Stream".into());
+            } else {
+                o.response = Some("Edm.Stream".into());
+            }
+            o
+        };
+        let cases = [
+            (op("a", "GET", "/me/photo/$value", 200), Some(Bytes::Download)),
+            (op("b", "GET", "/drives/{id}/items/{id}/content", 302), Some(Bytes::Download)),
+            (op("c", "PUT", "/me/drive/items/{p}:/{f}:/content", 201), Some(Bytes::Upload)),
+            (op("d", "put", "/me/photo/$value", 204), Some(Bytes::Upload)),
+            (stream(op("e", "GET", "/reports/x", 200), false), Some(Bytes::Download)),
+            (stream(op("f", "POST", "/x/upload", 200), true), Some(Bytes::Upload)),
+            (op("g", "GET", "/me/contentTypes", 200), None),
+            (op("h", "DELETE", "/me/photo/$value", 204), None),
+            (op("i", "GET", "/sites/{id}/content/x", 200), None),
+        ];
+        for (op, kind) in cases {
+            assert_eq!(bytes_kind(&op), kind, "{} {}", op.method, op.path);
+        }
+        let documented = Operation {
+            response: Some("microsoft.graph.user".into()),
+            ..op("j", "GET", "/users/{id}/$value", 200)
+        };
+        assert_eq!(bytes_kind(&documented), None, "a documented JSON type wins");
     }
 
     #[test]

@@ -15,22 +15,29 @@ pub struct ReqwestTransport {
 }
 
 impl ReqwestTransport {
-    /// A transport with reqwest's defaults, but no redirects. Installs rustls'
-    /// `ring` crypto provider as the process default when none is installed yet.
+    /// A transport with reqwest's defaults, but no redirects: [`ReqwestTransport::builder`], built.
     pub fn new() -> Result<Self, BoxError> {
+        Ok(ReqwestTransport::from_client(
+            ReqwestTransport::builder().build()?,
+        ))
+    }
+
+    /// A `reqwest::ClientBuilder` that follows no redirects, to configure further
+    /// (proxies, timeouts) and give to [`ReqwestTransport::from_client`]. Installs
+    /// rustls' `ring` crypto provider as the process default when none is
+    /// installed yet (reqwest's TLS needs one).
+    pub fn builder() -> ::reqwest::ClientBuilder {
         if ::rustls::crypto::CryptoProvider::get_default().is_none() {
             // Another thread may have installed one meanwhile: either is fine.
             let _ = ::rustls::crypto::ring::default_provider().install_default();
         }
-        let client = ::reqwest::Client::builder()
-            .redirect(::reqwest::redirect::Policy::none())
-            .build()?;
-        Ok(ReqwestTransport { client })
+        ::reqwest::Client::builder().redirect(::reqwest::redirect::Policy::none())
     }
 
-    /// A transport over a client configured elsewhere (proxies, timeouts). It
-    /// should follow no redirects (`reqwest::redirect::Policy::none()`): one it
-    /// follows itself keeps the request's headers as reqwest decides.
+    /// A transport over a client configured elsewhere. It should follow no
+    /// redirects (`reqwest::redirect::Policy::none()`, as
+    /// [`ReqwestTransport::builder`] sets): one it follows itself keeps the
+    /// request's headers as reqwest decides.
     pub fn from_client(client: ::reqwest::Client) -> Self {
         ReqwestTransport { client }
     }

@@ -882,7 +882,15 @@ fn request_functions() {
     assert!(has(&update, "body: &crate::graph::User,"), "{update}");
     assert!(has(&update, ".with_json(body)"), "{update}");
     let photo = text("users");
-    assert!(has(&photo, "(user_id: &str, body: &str"), "{photo}");
+    assert!(
+        has(&photo, "(user_id: &str, content_type: &str, content: Vec<u8>,"),
+        "{photo}"
+    );
+    assert!(has(&photo, ".with_bytes(content_type, content)"), "{photo}");
+    assert!(
+        has(&photo, "(user_id: &str) -> crate::runtime::Request<crate::runtime::Download>"),
+        "{photo}"
+    );
     let assign = text("users");
     assert!(
         has(&assign, "body: &crate::graph::AssignLicenseParameters"),
@@ -1077,6 +1085,8 @@ pub(super) fn target_tmp() -> std::path::PathBuf {
 /// test` and `cargo clippy` on it, in the target dir the integration tests share
 /// for generated crates and with their flags (tests/common/mod.rs: warnings
 /// denied, no debuginfo, no incremental state), so serde builds once for all.
+/// The tests run with the client and its reqwest transport (`tests/client.rs`
+/// starts local servers); clippy also checks the client alone and the core alone.
 #[test]
 fn emitted_crate_builds_and_behaves() {
     let tmp = target_tmp();
@@ -1093,6 +1103,12 @@ fn emitted_crate_builds_and_behaves() {
     std::fs::create_dir_all(dir.join("tests")).unwrap();
     std::fs::write(dir.join("tests/behaviour.rs"), BEHAVIOUR).unwrap();
     std::fs::write(dir.join("tests/single_file.rs"), SINGLE_FILE).unwrap();
+    std::fs::write(dir.join("tests/client.rs"), CLIENT_SCENARIOS).unwrap();
+    // The scenarios run the reqwest transport on tokio, which they start.
+    let manifest = dir.join("Cargo.toml");
+    let mut toml = std::fs::read_to_string(&manifest).unwrap();
+    toml.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt\"] }\n");
+    std::fs::write(&manifest, toml).unwrap();
     std::fs::write(
         work.join("Cargo.toml"),
         "[workspace]\nmembers = [\"crate\"]\n",
@@ -1101,9 +1117,13 @@ fn emitted_crate_builds_and_behaves() {
     let lock = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
     std::fs::copy(lock, work.join("Cargo.lock")).unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let all = "--features=client,reqwest";
     for args in [
-        &["test", "--quiet"][..],
-        &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"],
+        &["test", "--quiet", all][..],
+        &["clippy", "--all-targets", "--quiet", all, "--", "-D", "warnings"],
+        // The client without its transport, and the core alone.
+        &["clippy", "--quiet", "--no-default-features", "--features=client", "--", "-D", "warnings"],
+        &["clippy", "--quiet", "--no-default-features", "--", "-D", "warnings"],
     ] {
         let out = std::process::Command::new(&cargo)
             .args(args)
@@ -1125,6 +1145,9 @@ fn emitted_crate_builds_and_behaves() {
         );
     }
 }
+
+/// The client against local servers: see the file's docs.
+const CLIENT_SCENARIOS: &str = include_str!("client_scenarios.rs");
 
 /// The single-file form, included at the root of a test crate.
 const SINGLE_FILE: &str = r###"
@@ -1247,8 +1270,13 @@ fn request_functions_build_safe_requests() {
     assert_eq!(update.body.as_json(), Some(&json!({"displayName": null})));
     let batch = requests::keywords_batch(&[graph::Keywords::default()]);
     assert_eq!(batch.body.as_json(), Some(&json!([{}])));
-    let photo = requests::photo_update("me", "bytes");
-    assert_eq!(photo.body.as_json(), Some(&json!("bytes")));
+    let photo = requests::photo_update("me", "image/png", vec![0x89, b'P']);
+    assert_eq!(photo.body, sample_bindings::Body::Bytes(vec![0x89, b'P']));
+    assert_eq!(photo.header_value("Content-Type"), Some("image/png"));
+    let download = requests::photo_get("me");
+    let headers = [("Content-Type".to_string(), "image/png".to_string())];
+    let bytes = download.parse_response(200, &headers, &[0x89, b'P']).unwrap();
+    assert_eq!((bytes.content_type.as_deref(), bytes.bytes), (Some("image/png"), vec![0x89, b'P']));
     let weird = requests::keywords_weird("a/b", "self", "..");
     assert_eq!(weird.path, "/keywords/a%2Fb/self/%2E%2E/x%20y%23z");
     assert_eq!(weird.method.as_str(), "REPORT");
