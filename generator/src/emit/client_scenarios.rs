@@ -9,9 +9,11 @@
 
 use sample_bindings::batch::Batch;
 use sample_bindings::client::reqwest::ReqwestTransport;
-use sample_bindings::client::{BoxFuture, Client, Cloud, TokenProvider, Transport};
+use sample_bindings::client::{
+    BoxFuture, Client, Cloud, FileSource, TokenProvider, Transport, DEFAULT_UPLOAD_CHUNK,
+};
 use sample_bindings::graph::{self, requests};
-use sample_bindings::protocol::RetryPolicy;
+use sample_bindings::protocol::{self, RetryPolicy};
 use sample_bindings::runtime::BoxError;
 use sample_bindings::{Collection, Error, Method, Request};
 use serde_json::{json, Value};
@@ -267,6 +269,11 @@ fn throttled_requests_wait_for_retry_after_then_succeed() {
     let seen = server.seen();
     assert_eq!(seen.len(), 4);
     assert!(seen.iter().all(|s| s.header("authorization") == BEARER));
+    // One client-request-id per request, the same on its retries.
+    let ids: Vec<&str> = seen.iter().map(|s| s.header("client-request-id").unwrap()).collect();
+    assert_eq!((ids[0], ids[2]), (ids[1], ids[3]));
+    assert_ne!(ids[0], ids[2]);
+    assert_eq!((ids[0].len(), &ids[0][14..15]), (36, "4"), "a version 4 UUID");
     assert_eq!(seen[2].json(), json!({"displayName": "Bo"}));
     assert_eq!(seen[3].json(), seen[2].json());
     assert_eq!(seen[3].header("content-type"), Some("application/json"));
@@ -482,15 +489,43 @@ fn batches_retry_their_throttled_steps() {
 
 #[test]
 fn long_running_actions_give_their_monitor_url() {
-    let server = Server::start("127.0.0.1", |_, _| {
-        answer(202, &[("Location", "http://127.0.0.1:9/monitor/1")], b"")
+    let monitor = Server::start("127.0.0.2", |_, _| {
+        json_answer(202, json!({"status": "inProgress", "percentageComplete": 40}))
+    });
+    let location = monitor.url("/monitor/1?token=x");
+    let server = Server::start("127.0.0.1", move |_, _| {
+        answer(202, &[("Location", location.as_str())], b"")
     });
     let tokens = Tokens::default();
     let client = client(&server, &tokens);
     let copy: Request<()> = Request::new(Method::Post, "/me/drive/items/1/copy", 202)
         .with_json(&json!({"name": "copy.txt"}));
     let reply = run(client.send_reply(&copy)).unwrap();
-    assert_eq!(reply.monitor_url(), Some("http://127.0.0.1:9/monitor/1"));
+    let url = reply.monitor_url().expect("the Location of the 202");
+    assert_eq!(url, monitor.url("/monitor/1?token=x"));
+    let status = run(client.send(&protocol::monitor_request(url))).unwrap();
+    assert_eq!(status["percentageComplete"], 40);
+    assert_eq!(monitor.seen()[0].header("authorization"), None, "pre-authenticated");
+}
+
+#[test]
+fn files_upload_from_disk() {
+    let path = std::env::temp_dir().join(format!("docbind-upload-{}.bin", std::process::id()));
+    std::fs::write(&path, b"hello, file").unwrap();
+    let uploads = Server::start("127.0.0.2", |seen, _| {
+        assert_eq!(seen.header("content-range"), Some("bytes 0-10/11"));
+        assert_eq!(seen.body, b"hello, file");
+        json_answer(201, json!({"id": "f"}))
+    });
+    let upload_url = uploads.url("/up/2");
+    let graph_server = Server::start("127.0.0.1", move |_, _| json_answer(200, json!({"uploadUrl": upload_url})));
+    let tokens = Tokens::default();
+    let client = client(&graph_server, &tokens);
+    let create: Request<Value> = Request::new(Method::Post, "/me/drive/root:/f.bin:/createUploadSession", 200);
+    let file = FileSource::open(&path).unwrap();
+    let item: Value = run(client.upload(&create, &file, DEFAULT_UPLOAD_CHUNK)).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(item["id"], "f");
 }
 
 #[test]

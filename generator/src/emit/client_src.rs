@@ -225,6 +225,11 @@ impl Client {
         let mut method = request.method;
         let mut url = request.url(&self.service_root);
         let mut headers = request.headers.clone();
+        if request.header_value("client-request-id").is_none() {
+            // What the service echoes in its errors (`ServiceError::client_request_id`),
+            // to find the request again.
+            headers.push(("client-request-id".to_string(), client_request_id()));
+        }
         let mut body = request.body.to_bytes();
         let (mut retries, mut redirects) = (0u32, 0u32);
         let mut token: Option<String> = None;
@@ -478,6 +483,42 @@ impl UploadSource for Vec<u8> {
     }
 }
 
+/// A file to upload, read a chunk at a time.
+#[derive(Debug)]
+pub struct FileSource {
+    file: Mutex<std::fs::File>,
+    size: u64,
+}
+
+impl FileSource {
+    /// The file as it is now (its size is read once).
+    pub fn new(file: std::fs::File) -> std::io::Result<Self> {
+        let size = file.metadata()?.len();
+        Ok(FileSource {
+            file: Mutex::new(file),
+            size,
+        })
+    }
+
+    /// Opens the file at `path`.
+    pub fn open(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
+        FileSource::new(std::fs::File::open(path)?)
+    }
+}
+
+impl UploadSource for FileSource {
+    fn size(&self) -> u64 {
+        self.size
+    }
+
+    fn read_at(&self, start: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(buf)
+    }
+}
+
 /// Every page of a list: a `futures_core::Stream`, or call [`Pages::next`].
 pub struct Pages<'c, T> {
     client: &'c Client,
@@ -636,15 +677,36 @@ fn parts(response: ::http::Response<Vec<u8>>) -> (u16, Vec<(String, String)>, Ve
     (head.status.as_u16(), headers.collect(), body)
 }
 
-/// A number in `[0, 1)` that differs from call to call, for backoff jitter.
-fn jitter() -> f64 {
+/// 64 bits that differ from call to call (std's randomly keyed hasher over the
+/// time): not for secrets, enough for jitter and request ids.
+fn random_u64() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     let nanos = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     hasher.write_u128(nanos);
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+    hasher.finish()
+}
+
+/// A number in `[0, 1)` that differs from call to call, for backoff jitter.
+fn jitter() -> f64 {
+    (random_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A random (version 4) UUID, as Graph's `client-request-id` header takes.
+fn client_request_id() -> String {
+    let (a, b) = (random_u64(), random_u64());
+    let a = (a & !0xF000) | 0x4000; // version 4
+    let b = (b & !(0xC000 << 48)) | (0x8000 << 48); // RFC 4122 variant
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xFFFF,
+        a & 0xFFFF,
+        b >> 48,
+        b & 0xFFFF_FFFF_FFFF
+    )
 }
 
 /// Whether the time is up, and the task to wake.

@@ -349,6 +349,14 @@ pub fn upload_cancel_request(upload_url: &str) -> Request<()> {
     Request::new(Method::Delete, upload_url, 204).without_authorization()
 }
 
+/// The GET of the monitor URL of a long-running action (`Reply::monitor_url`
+/// of its `202 Accepted`): its status, e.g. `{"status": "inProgress",
+/// "percentageComplete": 40}`, then the resource made. The URL is
+/// pre-authenticated: no credentials go there.
+pub fn monitor_request(monitor_url: &str) -> Request<Value> {
+    Request::new(Method::Get, monitor_url, 202).without_authorization()
+}
+
 /// Where an upload stands after a chunk.
 #[derive(Clone, Debug, PartialEq)]
 pub enum UploadProgress {
@@ -533,6 +541,7 @@ mod tests {
         assert!(!chunk.sends_authorization());
         assert!(!upload_status_request("https://up.example/s").sends_authorization());
         assert!(!upload_cancel_request("https://up.example/s").sends_authorization());
+        assert!(!monitor_request("https://m.example/1").sends_authorization());
         let more = Reply {
             status: 202,
             headers: Vec::new(),
