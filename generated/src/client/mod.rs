@@ -235,16 +235,21 @@ impl Client {
         let (mut retries, mut redirects) = (0u32, 0u32);
         let mut token: Option<String> = None;
         loop {
-            // The token goes to the service's own host only.
-            let authorize =
-                request.sends_authorization() && protocol::same_origin(&self.service_root, &url);
+            // Credentials go to the service's own host only: the token, or an
+            // `Authorization` the caller set.
+            let own_host = protocol::same_origin(&self.service_root, &url);
+            let authorize = request.sends_authorization() && own_host;
             if authorize && token.is_none() {
                 let scopes = &self.scopes;
                 let fresh = self.tokens.token(scopes).await.map_err(Error::Credential)?;
                 token = Some(fresh);
             }
-            let bearer = token.as_deref().filter(|_| authorize);
-            let http_request = http_request(method, &url, &headers, &body, bearer)?;
+            let credentials = match token.as_deref() {
+                Some(token) if authorize => Credentials::Bearer(token),
+                _ if own_host => Credentials::Caller,
+                _ => Credentials::None,
+            };
+            let http_request = http_request(method, &url, &headers, &body, credentials)?;
             let response = self
                 .transport
                 .send(http_request)
@@ -382,7 +387,7 @@ impl Client {
     ) -> Result<T, Error> {
         let total = source.size();
         let chunk_size = protocol::upload_chunk_size(chunk_size);
-        let mut resumes = 0;
+        let (mut resumes, mut stalls) = (0, 0);
         loop {
             let Some((start, end)) = protocol::next_chunk(&ranges, chunk_size) else {
                 return Err(Error::Invalid(format!(
@@ -396,7 +401,16 @@ impl Client {
             let chunk = protocol::upload_chunk_request(url, start, total, bytes);
             match self.send_reply(&chunk).await {
                 Ok(reply) => match protocol::upload_progress(reply, total)? {
-                    UploadProgress::More(next) => ranges = next,
+                    UploadProgress::More(next) => {
+                        // A session that keeps asking for the same bytes is stuck.
+                        stalls = if next == ranges { stalls + 1 } else { 0 };
+                        if stalls > MAX_UPLOAD_RESUMES {
+                            return Err(Error::Invalid(format!(
+                                "the upload session at {url} took bytes {start}..{end} {stalls} times without asking for others"
+                            )));
+                        }
+                        ranges = next;
+                    }
                     UploadProgress::Done(item) => {
                         return serde_json::from_value(item)
                             .map_err(|source| Error::Decode { status: 201, source })
@@ -645,25 +659,36 @@ impl<'c, T: DeserializeOwned + Send + 'c> ::futures_core::Stream for Items<'c, T
     }
 }
 
+/// What `Authorization` one attempt sends.
+#[derive(Clone, Copy)]
+enum Credentials<'t> {
+    /// The client's token (the service's host, a request that sends credentials).
+    Bearer(&'t str),
+    /// The caller's own header, if any (the service's host).
+    Caller,
+    /// None at all (another host).
+    None,
+}
+
 /// The HTTP request of one attempt.
 fn http_request(
     method: Method,
     url: &str,
     headers: &[(String, String)],
     body: &[u8],
-    bearer: Option<&str>,
+    credentials: Credentials<'_>,
 ) -> Result<::http::Request<Vec<u8>>, Error> {
     let invalid = |e: &dyn fmt::Display| Error::Invalid(format!("{method} {url} cannot be sent: {e}"));
     let http_method = ::http::Method::from_bytes(method.as_str().as_bytes()).map_err(|e| invalid(&e))?;
     let mut builder = ::http::Request::builder().method(http_method).uri(url);
+    let keep_callers = matches!(credentials, Credentials::Caller);
     for (name, value) in headers {
-        // Credentials are the client's to add, for the service's host only.
-        if bearer.is_some() && name.eq_ignore_ascii_case("authorization") {
+        if name.eq_ignore_ascii_case("authorization") && !keep_callers {
             continue;
         }
         builder = builder.header(name.as_str(), value.as_str());
     }
-    if let Some(token) = bearer {
+    if let Credentials::Bearer(token) = credentials {
         builder = builder.header("Authorization", format!("Bearer {token}"));
     }
     builder.body(body.to_vec()).map_err(|e| invalid(&e))
