@@ -321,7 +321,10 @@ impl BatchResults {
     /// The answer to a step as its request's type, or the service's error.
     pub fn get<R: FromResponse>(&self, step: &StepId<R>) -> Result<R, Error> {
         let Some(response) = self.responses.get(&step.id) else {
-            return Err(Error::Invalid(format!("no answer to batch step {}", step.id)));
+            return Err(Error::Invalid(format!(
+                "no answer to batch step {}",
+                step.id
+            )));
         };
         let body = response.body_bytes();
         if (200..300).contains(&response.status) {
@@ -392,7 +395,11 @@ const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 pub fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -407,11 +414,11 @@ pub fn base64_encode(bytes: &[u8]) -> String {
 
 /// Standard base64 (padding optional, whitespace ignored); `None` when it is not.
 pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let digits: Vec<u8> = text
-        .bytes()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    let digits = digits.strip_suffix(b"==").or_else(|| digits.strip_suffix(b"=")).unwrap_or(&digits);
+    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let digits = digits
+        .strip_suffix(b"==")
+        .or_else(|| digits.strip_suffix(b"="))
+        .unwrap_or(&digits);
     if digits.len() % 4 == 1 {
         return None;
     }

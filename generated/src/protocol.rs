@@ -81,7 +81,10 @@ pub fn retry_decision(
 /// scaled by `jitter` (in `[0, 1)`, clamped).
 pub fn backoff(policy: &RetryPolicy, retries: u32, jitter: f64) -> Duration {
     let factor = 1u32 << retries.min(20);
-    let full = policy.base_delay.saturating_mul(factor).min(policy.max_delay);
+    let full = policy
+        .base_delay
+        .saturating_mul(factor)
+        .min(policy.max_delay);
     let half = full / 2;
     half + half.mul_f64(jitter.clamp(0.0, 1.0))
 }
@@ -372,8 +375,11 @@ pub fn upload_progress(reply: Reply<Value>, total: u64) -> Result<UploadProgress
     if reply.status != 202 {
         return Ok(UploadProgress::Done(reply.value));
     }
-    let session: UploadSession = serde_json::from_value(reply.value)
-        .map_err(|source| Error::Decode { status: 202, source })?;
+    let session: UploadSession =
+        serde_json::from_value(reply.value).map_err(|source| Error::Decode {
+            status: 202,
+            source,
+        })?;
     Ok(UploadProgress::More(expected_ranges(
         &session.next_expected_ranges,
         total,

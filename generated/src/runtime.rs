@@ -282,7 +282,9 @@ impl<T> Request<Collection<T>> {
     pub fn follow(&self, link: &str) -> Self {
         let mut request = Request::from_link(link);
         request.headers = self.headers.clone();
-        request.headers.retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+        request
+            .headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
         request.authorize = self.authorize;
         request
     }
@@ -299,12 +301,17 @@ impl<T> Request<Collection<T>> {
 /// [`Download`] for bytes.
 pub trait FromResponse: Sized {
     /// Reads a 2xx answer.
-    fn from_response(status: u16, headers: &[(String, String)], body: &[u8]) -> Result<Self, Error>;
+    fn from_response(status: u16, headers: &[(String, String)], body: &[u8])
+        -> Result<Self, Error>;
 }
 
 impl<T: DeserializeOwned> FromResponse for T {
     /// The body as JSON; an empty body reads as `null`, which is what `()` expects.
-    fn from_response(status: u16, _headers: &[(String, String)], body: &[u8]) -> Result<Self, Error> {
+    fn from_response(
+        status: u16,
+        _headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<Self, Error> {
         let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
             b"null"
         } else {
@@ -323,7 +330,11 @@ pub struct Download {
 }
 
 impl FromResponse for Download {
-    fn from_response(_status: u16, headers: &[(String, String)], body: &[u8]) -> Result<Self, Error> {
+    fn from_response(
+        _status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<Self, Error> {
         Ok(Download {
             content_type: find_header(headers, "content-type").map(str::to_string),
             bytes: body.to_vec(),
@@ -350,7 +361,9 @@ impl<R> Reply<R> {
     /// the `Location` where its progress is, to poll with a GET (the URL is
     /// pre-authenticated: send it [`Request::without_authorization`]).
     pub fn monitor_url(&self) -> Option<&str> {
-        (self.status == 202).then(|| self.header("location")).flatten()
+        (self.status == 202)
+            .then(|| self.header("location"))
+            .flatten()
     }
 }
 
@@ -575,7 +588,10 @@ impl fmt::Display for ServiceError {
             ("client-request-id", &self.client_request_id),
             ("date", &self.date),
         ];
-        let mut ids = ids.iter().filter_map(|(n, v)| v.as_ref().map(|v| (n, v))).peekable();
+        let mut ids = ids
+            .iter()
+            .filter_map(|(n, v)| v.as_ref().map(|v| (n, v)))
+            .peekable();
         if ids.peek().is_some() {
             f.write_str(" [")?;
             for (i, (name, value)) in ids.enumerate() {

@@ -320,7 +320,10 @@ impl BatchResults {
     /// The answer to a step as its request's type, or the service's error.
     pub fn get<R: FromResponse>(&self, step: &StepId<R>) -> Result<R, Error> {
         let Some(response) = self.responses.get(&step.id) else {
-            return Err(Error::Invalid(format!("no answer to batch step {}", step.id)));
+            return Err(Error::Invalid(format!(
+                "no answer to batch step {}",
+                step.id
+            )));
         };
         let body = response.body_bytes();
         if (200..300).contains(&response.status) {
@@ -391,7 +394,11 @@ const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 pub fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -406,11 +413,11 @@ pub fn base64_encode(bytes: &[u8]) -> String {
 
 /// Standard base64 (padding optional, whitespace ignored); `None` when it is not.
 pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let digits: Vec<u8> = text
-        .bytes()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    let digits = digits.strip_suffix(b"==").or_else(|| digits.strip_suffix(b"=")).unwrap_or(&digits);
+    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let digits = digits
+        .strip_suffix(b"==")
+        .or_else(|| digits.strip_suffix(b"="))
+        .unwrap_or(&digits);
     if digits.len() % 4 == 1 {
         return None;
     }
@@ -440,10 +447,14 @@ mod tests {
     #[test]
     fn steps_are_written_as_graph_reads_them() {
         let mut batch = Batch::new();
-        let user = batch.add(&get("/users/a%20b").query("$select", "id")).unwrap();
-        let post: Request<()> = Request::new(Method::Post, "/groups", 201).with_json(&json!({"displayName": "x"}));
+        let user = batch
+            .add(&get("/users/a%20b").query("$select", "id"))
+            .unwrap();
+        let post: Request<()> =
+            Request::new(Method::Post, "/groups", 201).with_json(&json!({"displayName": "x"}));
         let group = batch.add_after(&post, &[user.id()]).unwrap();
-        let photo: Request<()> = Request::new(Method::Put, "/me/photo/$value", 204).with_bytes("image/png", vec![1, 2, 3]);
+        let photo: Request<()> = Request::new(Method::Put, "/me/photo/$value", 204)
+            .with_bytes("image/png", vec![1, 2, 3]);
         batch.add(&photo).unwrap();
         assert_eq!((user.id(), group.id()), ("1", "2"));
         let requests = batch.requests().unwrap();
@@ -461,7 +472,12 @@ mod tests {
             ]})
         );
         assert!(batch.add_after(&get("/x"), &["9"]).is_err(), "unknown step");
-        assert!(batch.add(&get("https://graph.microsoft.com/v1.0/x")).is_err(), "absolute");
+        assert!(
+            batch
+                .add(&get("https://graph.microsoft.com/v1.0/x"))
+                .is_err(),
+            "absolute"
+        );
     }
 
     #[test]
@@ -477,7 +493,10 @@ mod tests {
             batch.add(&get("/d")).unwrap();
         }
         let chunks = batch.chunks().unwrap();
-        let ids: Vec<Vec<&str>> = chunks.iter().map(|c| c.iter().map(|s| s.id.as_str()).collect()).collect();
+        let ids: Vec<Vec<&str>> = chunks
+            .iter()
+            .map(|c| c.iter().map(|s| s.id.as_str()).collect())
+            .collect();
         assert_eq!(ids[0][..3], ["1", "20", "21"]);
         assert_eq!(ids[0].len(), MAX_BATCH_STEPS);
         assert_eq!(ids[1], ["19", "22", "23", "24", "25", "26"]);
@@ -489,7 +508,10 @@ mod tests {
         for i in 1..=MAX_BATCH_STEPS {
             chain.add_after(&get("/n"), &[&i.to_string()]).unwrap();
         }
-        assert!(matches!(chain.requests(), Err(Error::Invalid(_))), "21 linked steps");
+        assert!(
+            matches!(chain.requests(), Err(Error::Invalid(_))),
+            "21 linked steps"
+        );
     }
 
     fn answer(json: Value) -> BatchResponse {
@@ -501,7 +523,8 @@ mod tests {
         let mut batch = Batch::new();
         let user = batch.add(&get("/users/1")).unwrap();
         let missing = batch.add(&get("/users/2")).unwrap();
-        let photo: Request<super::super::runtime::Download> = Request::new(Method::Get, "/me/photo/$value", 200);
+        let photo: Request<super::super::runtime::Download> =
+            Request::new(Method::Get, "/me/photo/$value", 200);
         let photo = batch.add(&photo).unwrap();
         let mut results = BatchResults::new(&batch);
         results.add(answer(json!({"responses": [
@@ -511,10 +534,19 @@ mod tests {
         ]})));
         assert_eq!(results.get(&user).unwrap(), json!({"id": "1"}));
         let error = results.get(&missing).unwrap_err();
-        assert_eq!(error.to_string(), "GET /users/2 answered 404 (Request_ResourceNotFound): No. [request-id r]");
+        assert_eq!(
+            error.to_string(),
+            "GET /users/2 answered 404 (Request_ResourceNotFound): No. [request-id r]"
+        );
         let photo = results.get(&photo).unwrap();
-        assert_eq!((photo.content_type.as_deref(), photo.bytes), (Some("image/png"), vec![1, 2, 3]));
-        let unanswered = StepId::<Value> { id: "9".into(), response: PhantomData };
+        assert_eq!(
+            (photo.content_type.as_deref(), photo.bytes),
+            (Some("image/png"), vec![1, 2, 3])
+        );
+        let unanswered = StepId::<Value> {
+            id: "9".into(),
+            response: PhantomData,
+        };
         assert!(matches!(results.get(&unanswered), Err(Error::Invalid(_))));
     }
 
@@ -539,7 +571,10 @@ mod tests {
         let ids: Vec<&str> = again.steps().iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["2", "3", "4"]);
         assert_eq!(again.steps()[1].depends_on, ["2"]);
-        assert!(steps_to_retry(&batch, &results, &policy, 4, now, 0.0).is_none(), "retries used up");
+        assert!(
+            steps_to_retry(&batch, &results, &policy, 4, now, 0.0).is_none(),
+            "retries used up"
+        );
         results.add(answer(json!({"responses": [
             {"id": "2", "status": 200}, {"id": "3", "status": 200}, {"id": "4", "status": 200},
         ]})));
@@ -548,7 +583,16 @@ mod tests {
 
     #[test]
     fn base64_round_trips() {
-        for bytes in [&b""[..], b"f", b"fo", b"foo", b"foob", b"fooba", b"foobar", &[0, 255, 128]] {
+        for bytes in [
+            &b""[..],
+            b"f",
+            b"fo",
+            b"foo",
+            b"foob",
+            b"fooba",
+            b"foobar",
+            &[0, 255, 128],
+        ] {
             let text = base64_encode(bytes);
             assert_eq!(base64_decode(&text).as_deref(), Some(bytes), "{text}");
         }

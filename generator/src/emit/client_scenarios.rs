@@ -36,7 +36,10 @@ struct Seen {
 
 impl Seen {
     fn header(&self, name: &str) -> Option<&str> {
-        let found = self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name));
+        let found = self
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name));
         found.map(|(_, v)| v.as_str())
     }
 
@@ -47,7 +50,9 @@ impl Seen {
         let mut out = Vec::new();
         let mut i = 0;
         while i < bytes.len() {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
             match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 Some(byte) if bytes[i] == b'%' => {
                     out.push(byte);
@@ -76,13 +81,20 @@ struct Answer {
 fn answer(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Answer {
     Answer {
         status,
-        headers: headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+        headers: headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect(),
         body: body.to_vec(),
     }
 }
 
 fn json_answer(status: u16, body: Value) -> Answer {
-    answer(status, &[("Content-Type", "application/json")], body.to_string().as_bytes())
+    answer(
+        status,
+        &[("Content-Type", "application/json")],
+        body.to_string().as_bytes(),
+    )
 }
 
 type Handler = Box<dyn Fn(&Seen, usize) -> Answer + Send>;
@@ -145,7 +157,9 @@ impl Drop for Server {
 
 fn serve(mut stream: TcpStream, handler: &Handler, seen: &Mutex<Vec<Seen>>) {
     stream.set_nonblocking(false).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     let mut data = Vec::new();
     let mut buf = [0u8; 65536];
     let head_end = loop {
@@ -261,28 +275,51 @@ fn throttled_requests_wait_for_retry_after_then_succeed() {
     let client = client(&server, &tokens);
     let started = Instant::now();
     let user = run(client.send(&requests::user_get("a/b"))).unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(950), "Retry-After: 1 was honoured");
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "Retry-After: 1 was honoured"
+    );
     assert_eq!(user.display_name.as_deref(), Some("Ada"));
     // A body is sent again, whole, after a 503.
-    let update = graph::User { display_name: "Bo".into(), ..Default::default() };
+    let update = graph::User {
+        display_name: "Bo".into(),
+        ..Default::default()
+    };
     run(client.send(&requests::user_update("1", &update))).unwrap();
     let seen = server.seen();
     assert_eq!(seen.len(), 4);
     assert!(seen.iter().all(|s| s.header("authorization") == BEARER));
     // One client-request-id per request, the same on its retries.
-    let ids: Vec<&str> = seen.iter().map(|s| s.header("client-request-id").unwrap()).collect();
+    let ids: Vec<&str> = seen
+        .iter()
+        .map(|s| s.header("client-request-id").unwrap())
+        .collect();
     assert_eq!((ids[0], ids[2]), (ids[1], ids[3]));
     assert_ne!(ids[0], ids[2]);
-    assert_eq!((ids[0].len(), &ids[0][14..15]), (36, "4"), "a version 4 UUID");
+    assert_eq!(
+        (ids[0].len(), &ids[0][14..15]),
+        (36, "4"),
+        "a version 4 UUID"
+    );
     assert_eq!(seen[2].json(), json!({"displayName": "Bo"}));
     assert_eq!(seen[3].json(), seen[2].json());
     assert_eq!(seen[3].header("content-type"), Some("application/json"));
-    assert_eq!(tokens.asked.lock().unwrap()[0], ["https://graph.microsoft.com/.default"]);
+    assert_eq!(
+        tokens.asked.lock().unwrap()[0],
+        ["https://graph.microsoft.com/.default"]
+    );
     // Throttled past the retries: the error says what to do and who to ask.
     let error = run(client.send(&requests::user_get("x"))).unwrap_err();
-    assert_eq!(server.seen().len(), 4 + 4, "the first attempt and 3 retries");
+    assert_eq!(
+        server.seen().len(),
+        4 + 4,
+        "the first attempt and 3 retries"
+    );
     let service = error.service().unwrap();
-    assert_eq!((service.status, service.request_id.as_deref()), (429, Some("req-1")));
+    assert_eq!(
+        (service.status, service.request_id.as_deref()),
+        (429, Some("req-1"))
+    );
     assert_eq!(
         error.to_string(),
         "GET /users/x answered 429 (TooManyRequests): Slow down. [request-id req-1, date 2026-12-01T10:00:00]"
@@ -292,11 +329,17 @@ fn throttled_requests_wait_for_retry_after_then_succeed() {
 #[test]
 fn redirects_to_another_host_go_without_the_token() {
     let files = Server::start("127.0.0.2", |_, _| {
-        answer(200, &[("Content-Type", "image/png")], &[0x89, b'P', b'N', b'G'])
+        answer(
+            200,
+            &[("Content-Type", "image/png")],
+            &[0x89, b'P', b'N', b'G'],
+        )
     });
     let download = files.url("/download/photo?sig=x");
     let graph_server = Server::start("127.0.0.1", move |seen, _| match seen.target.as_str() {
-        "/v1.0/users/1/photo/$value" => answer(307, &[("Location", "/v1.0/users/2/photo/$value")], b""),
+        "/v1.0/users/1/photo/$value" => {
+            answer(307, &[("Location", "/v1.0/users/2/photo/$value")], b"")
+        }
         _ => answer(302, &[("Location", download.as_str())], b""),
     });
     let tokens = Tokens::default();
@@ -306,22 +349,36 @@ fn redirects_to_another_host_go_without_the_token() {
     assert_eq!(photo.bytes, [0x89, b'P', b'N', b'G']);
     let seen = graph_server.seen();
     assert_eq!(seen.len(), 2);
-    assert!(seen.iter().all(|s| s.header("authorization") == BEARER), "same host");
+    assert!(
+        seen.iter().all(|s| s.header("authorization") == BEARER),
+        "same host"
+    );
     let elsewhere = files.seen();
     assert_eq!(elsewhere.len(), 1);
     assert_eq!(elsewhere[0].target, "/download/photo?sig=x");
-    assert_eq!(elsewhere[0].header("authorization"), None, "no token for another host");
+    assert_eq!(
+        elsewhere[0].header("authorization"),
+        None,
+        "no token for another host"
+    );
     // A header the caller set is dropped there too, and so is one the client never sends.
     let own = requests::photo_get("3").header("Authorization", "Bearer mine");
     run(client.send(&own)).unwrap();
-    assert_eq!(graph_server.seen()[2].header("authorization"), BEARER, "the client's token");
+    assert_eq!(
+        graph_server.seen()[2].header("authorization"),
+        BEARER,
+        "the client's token"
+    );
     assert_eq!(files.seen()[1].header("authorization"), None);
 }
 
 #[test]
 fn lists_page_through_next_links_with_the_callers_headers() {
     let server = Server::start("127.0.0.1", |seen, _| {
-        let base = seen.header("host").map(|h| format!("http://{h}/v1.0")).unwrap();
+        let base = seen
+            .header("host")
+            .map(|h| format!("http://{h}/v1.0"))
+            .unwrap();
         let first = seen.decoded() == "/v1.0/users?$filter=startswith(displayName,'a b')&$top=5";
         match seen.target.as_str() {
             _ if first => json_answer(
@@ -336,7 +393,9 @@ fn lists_page_through_next_links_with_the_callers_headers() {
                 200,
                 json!({"value": [{"id": "4"}], "@odata.deltaLink": format!("{base}/users/delta()?$deltatoken=d%27%2B1")}),
             ),
-            "/v1.0/users/delta()?$deltatoken=d%27%2B1" => json_answer(200, json!({"value": [{"id": "5"}]})),
+            "/v1.0/users/delta()?$deltatoken=d%27%2B1" => {
+                json_answer(200, json!({"value": [{"id": "5"}]}))
+            }
             other => answer(404, &[], other.as_bytes()),
         }
     });
@@ -355,7 +414,12 @@ fn lists_page_through_next_links_with_the_callers_headers() {
     let seen = server.seen();
     assert_eq!(seen.len(), 3, "three pages");
     for page in &seen {
-        assert_eq!(page.header("consistencylevel"), Some("eventual"), "{}", page.target);
+        assert_eq!(
+            page.header("consistencylevel"),
+            Some("eventual"),
+            "{}",
+            page.target
+        );
         assert_eq!(page.header("authorization"), BEARER);
     }
     // A stored deltaLink resumes as the URL it is.
@@ -384,7 +448,10 @@ fn upload_sessions_send_ranges_without_the_token_and_resume() {
                 // Asked what is missing after the failed chunk.
                 return json_answer(200, json!({"nextExpectedRanges": [format!("{UNIT}-")]}));
             }
-            let range = seen.header("content-range").unwrap().trim_start_matches("bytes ");
+            let range = seen
+                .header("content-range")
+                .unwrap()
+                .trim_start_matches("bytes ");
             let (span, size) = range.split_once('/').unwrap();
             let (start, end) = span.split_once('-').unwrap();
             let (start, end): (usize, usize) = (start.parse().unwrap(), end.parse().unwrap());
@@ -395,20 +462,33 @@ fn upload_sessions_send_ranges_without_the_token_and_resume() {
             }
             received.lock().unwrap()[start..=end].copy_from_slice(&seen.body);
             if end + 1 == total {
-                json_answer(201, json!({"id": "file-1", "name": "big.bin", "size": total}))
+                json_answer(
+                    201,
+                    json!({"id": "file-1", "name": "big.bin", "size": total}),
+                )
             } else {
-                json_answer(202, json!({"nextExpectedRanges": [format!("{}-", end + 1)]}))
+                json_answer(
+                    202,
+                    json!({"nextExpectedRanges": [format!("{}-", end + 1)]}),
+                )
             }
         })
     };
     let upload_url = uploads.url("/up/session-1?tempauth=abc");
     let graph_server = Server::start("127.0.0.1", move |_, _| {
-        json_answer(200, json!({"uploadUrl": upload_url, "expirationDateTime": "2026-12-02T00:00:00Z", "nextExpectedRanges": ["0-"]}))
+        json_answer(
+            200,
+            json!({"uploadUrl": upload_url, "expirationDateTime": "2026-12-02T00:00:00Z", "nextExpectedRanges": ["0-"]}),
+        )
     });
     let tokens = Tokens::default();
     let client = client(&graph_server, &tokens);
-    let create: Request<Value> = Request::new(Method::Post, "/me/drive/items/root:/big.bin:/createUploadSession", 200)
-        .with_json(&json!({"item": {"@microsoft.graph.conflictBehavior": "replace"}}));
+    let create: Request<Value> = Request::new(
+        Method::Post,
+        "/me/drive/items/root:/big.bin:/createUploadSession",
+        200,
+    )
+    .with_json(&json!({"item": {"@microsoft.graph.conflictBehavior": "replace"}}));
     let item: Value = run(client.upload(&create, &data, UNIT as u64)).unwrap();
     assert_eq!(item["id"], "file-1");
     assert_eq!(*received.lock().unwrap(), data, "every byte, in place");
@@ -431,36 +511,53 @@ fn upload_sessions_send_ranges_without_the_token_and_resume() {
             ("PUT", Some("bytes 983040-984039/984040")),
         ]
     );
-    assert!(chunks.iter().all(|c| c.header("authorization").is_none()), "pre-authenticated");
-    assert!(chunks.iter().all(|c| c.target == "/up/session-1?tempauth=abc"));
+    assert!(
+        chunks.iter().all(|c| c.header("authorization").is_none()),
+        "pre-authenticated"
+    );
+    assert!(chunks
+        .iter()
+        .all(|c| c.target == "/up/session-1?tempauth=abc"));
 }
 
 #[test]
 fn batches_retry_their_throttled_steps() {
     let server = Server::start("127.0.0.1", |seen, i| {
-        assert_eq!((seen.method.as_str(), seen.target.as_str()), ("POST", "/v1.0/$batch"));
+        assert_eq!(
+            (seen.method.as_str(), seen.target.as_str()),
+            ("POST", "/v1.0/$batch")
+        );
         let steps = seen.json()["requests"].as_array().unwrap().clone();
         let ids: Vec<&str> = steps.iter().map(|s| s["id"].as_str().unwrap()).collect();
         match i {
             0 => {
                 assert_eq!(ids, ["1", "2", "3"]);
                 assert_eq!(steps[2]["dependsOn"], json!(["2"]));
-                json_answer(200, json!({"responses": [
-                    {"id": "1", "status": 200, "headers": {"Content-Type": "application/json"}, "body": {"id": "u1"}},
-                    {"id": "2", "status": 429, "headers": {"Retry-After": "1"}, "body": {"error": {"code": "TooManyRequests", "message": "Wait."}}},
-                    {"id": "3", "status": 424, "body": {"error": {"code": "FailedDependency", "message": "Step 2 failed."}}},
-                ]}))
+                json_answer(
+                    200,
+                    json!({"responses": [
+                        {"id": "1", "status": 200, "headers": {"Content-Type": "application/json"}, "body": {"id": "u1"}},
+                        {"id": "2", "status": 429, "headers": {"Retry-After": "1"}, "body": {"error": {"code": "TooManyRequests", "message": "Wait."}}},
+                        {"id": "3", "status": 424, "body": {"error": {"code": "FailedDependency", "message": "Step 2 failed."}}},
+                    ]}),
+                )
             }
             1 => {
                 assert_eq!(ids, ["2", "3"], "the throttled step and its dependent only");
-                json_answer(200, json!({"responses": [
-                    {"id": "3", "status": 204},
-                    {"id": "2", "status": 200, "body": {"id": "u2"}},
-                ]}))
+                json_answer(
+                    200,
+                    json!({"responses": [
+                        {"id": "3", "status": 204},
+                        {"id": "2", "status": 200, "body": {"id": "u2"}},
+                    ]}),
+                )
             }
             // The large batch: 20 steps, then 1.
             _ => {
-                let responses: Vec<Value> = ids.iter().map(|id| json!({"id": id, "status": 200, "body": {"id": id}})).collect();
+                let responses: Vec<Value> = ids
+                    .iter()
+                    .map(|id| json!({"id": id, "status": 200, "body": {"id": id}}))
+                    .collect();
                 json_answer(200, json!({"responses": responses}))
             }
         }
@@ -470,15 +567,22 @@ fn batches_retry_their_throttled_steps() {
     let mut batch = Batch::new();
     let first = batch.add(&requests::user_get("1")).unwrap();
     let second = batch.add(&requests::user_get("2")).unwrap();
-    let third = batch.add_after(&requests::group_delete_member("g", "2"), &[second.id()]).unwrap();
+    let third = batch
+        .add_after(&requests::group_delete_member("g", "2"), &[second.id()])
+        .unwrap();
     let started = Instant::now();
     let results = run(client.send_batch(&batch)).unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(950), "the step's Retry-After");
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "the step's Retry-After"
+    );
     assert_eq!(results.get(&first).unwrap().id.as_deref(), Some("u1"));
     assert_eq!(results.get(&second).unwrap().id.as_deref(), Some("u2"));
     results.get(&third).unwrap();
     let mut large = Batch::new();
-    let steps: Vec<_> = (0..21).map(|i| large.add(&requests::user_get(&i.to_string())).unwrap()).collect();
+    let steps: Vec<_> = (0..21)
+        .map(|i| large.add(&requests::user_get(&i.to_string())).unwrap())
+        .collect();
     let results = run(client.send_batch(&large)).unwrap();
     assert_eq!(results.get(&steps[20]).unwrap().id.as_deref(), Some("21"));
     let seen = server.seen();
@@ -490,7 +594,10 @@ fn batches_retry_their_throttled_steps() {
 #[test]
 fn long_running_actions_give_their_monitor_url() {
     let monitor = Server::start("127.0.0.2", |_, _| {
-        json_answer(202, json!({"status": "inProgress", "percentageComplete": 40}))
+        json_answer(
+            202,
+            json!({"status": "inProgress", "percentageComplete": 40}),
+        )
     });
     let location = monitor.url("/monitor/1?token=x");
     let server = Server::start("127.0.0.1", move |_, _| {
@@ -505,7 +612,11 @@ fn long_running_actions_give_their_monitor_url() {
     assert_eq!(url, monitor.url("/monitor/1?token=x"));
     let status = run(client.send(&protocol::monitor_request(url))).unwrap();
     assert_eq!(status["percentageComplete"], 40);
-    assert_eq!(monitor.seen()[0].header("authorization"), None, "pre-authenticated");
+    assert_eq!(
+        monitor.seen()[0].header("authorization"),
+        None,
+        "pre-authenticated"
+    );
 }
 
 #[test]
@@ -518,10 +629,16 @@ fn files_upload_from_disk() {
         json_answer(201, json!({"id": "f"}))
     });
     let upload_url = uploads.url("/up/2");
-    let graph_server = Server::start("127.0.0.1", move |_, _| json_answer(200, json!({"uploadUrl": upload_url})));
+    let graph_server = Server::start("127.0.0.1", move |_, _| {
+        json_answer(200, json!({"uploadUrl": upload_url}))
+    });
     let tokens = Tokens::default();
     let client = client(&graph_server, &tokens);
-    let create: Request<Value> = Request::new(Method::Post, "/me/drive/root:/f.bin:/createUploadSession", 200);
+    let create: Request<Value> = Request::new(
+        Method::Post,
+        "/me/drive/root:/f.bin:/createUploadSession",
+        200,
+    );
     let file = FileSource::open(&path).unwrap();
     let item: Value = run(client.upload(&create, &file, DEFAULT_UPLOAD_CHUNK)).unwrap();
     std::fs::remove_file(&path).unwrap();
@@ -533,9 +650,18 @@ fn national_clouds_have_their_host_and_scope() {
     let client = Client::new(transport(), Tokens::default());
     assert_eq!(client.service_root(), "https://graph.microsoft.com/v1.0");
     let china = client.clone().with_cloud(Cloud::China).with_version("beta");
-    assert_eq!(china.service_root(), "https://microsoftgraph.chinacloudapi.cn/beta");
-    assert_eq!(Cloud::UsGov.default_scope(), "https://graph.microsoft.us/.default");
-    assert_eq!(Cloud::UsGovDod.graph_host(), "https://dod-graph.microsoft.us");
+    assert_eq!(
+        china.service_root(),
+        "https://microsoftgraph.chinacloudapi.cn/beta"
+    );
+    assert_eq!(
+        Cloud::UsGov.default_scope(),
+        "https://graph.microsoft.us/.default"
+    );
+    assert_eq!(
+        Cloud::UsGovDod.graph_host(),
+        "https://dod-graph.microsoft.us"
+    );
 }
 
 /// A transport of one's own, on no async runtime at all: the default sleep of
@@ -545,13 +671,18 @@ struct Scripted {
 }
 
 impl Transport for Scripted {
-    fn send(&self, request: http::Request<Vec<u8>>) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, BoxError>> {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, BoxError>> {
         assert_eq!(request.headers()["authorization"], "Bearer t");
         let mut answers = self.answers.lock().unwrap();
         let next = (!answers.is_empty()).then(|| answers.remove(0));
         Box::pin(async move {
             let (status, body) = next.ok_or("no answer left")?;
-            Ok(http::Response::builder().status(status).body(body.as_bytes().to_vec())?)
+            Ok(http::Response::builder()
+                .status(status)
+                .body(body.as_bytes().to_vec())?)
         })
     }
 }
@@ -580,10 +711,18 @@ fn any_transport_and_any_executor_will_do() {
     let transport = Scripted {
         answers: Mutex::new(vec![(503, ""), (200, r#"{"id":"1"}"#)]),
     };
-    let retry = RetryPolicy { max_retries: 1, base_delay: Duration::from_millis(20), max_delay: Duration::from_secs(1) };
-    let client = Client::new(transport, sample_bindings::client::StaticToken::new("t")).with_retry(retry);
+    let retry = RetryPolicy {
+        max_retries: 1,
+        base_delay: Duration::from_millis(20),
+        max_delay: Duration::from_secs(1),
+    };
+    let client =
+        Client::new(transport, sample_bindings::client::StaticToken::new("t")).with_retry(retry);
     let user = block_on(client.send(&requests::user_get("1"))).unwrap();
     assert_eq!(user.id.as_deref(), Some("1"));
     let error = block_on(client.send(&Request::<()>::new(Method::Get, "/x", 200))).unwrap_err();
-    assert!(matches!(error, Error::Transport(_)), "no answer left: {error}");
+    assert!(
+        matches!(error, Error::Transport(_)),
+        "no answer left: {error}"
+    );
 }

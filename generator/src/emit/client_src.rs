@@ -214,7 +214,10 @@ impl Client {
 
     /// [`Client::send`], keeping the answer's status and headers: for a long-running
     /// action answered `202 Accepted`, [`Reply::monitor_url`] is where to poll.
-    pub async fn send_reply<R: FromResponse>(&self, request: &Request<R>) -> Result<Reply<R>, Error> {
+    pub async fn send_reply<R: FromResponse>(
+        &self,
+        request: &Request<R>,
+    ) -> Result<Reply<R>, Error> {
         let raw = self.execute(request).await?;
         request.parse_reply(raw.status, &raw.headers, &raw.value)
     }
@@ -371,7 +374,9 @@ impl Client {
         source: &dyn UploadSource,
         chunk_size: u64,
     ) -> Result<T, Error> {
-        let status = self.send(&protocol::upload_status_request(upload_url)).await?;
+        let status = self
+            .send(&protocol::upload_status_request(upload_url))
+            .await?;
         let ranges = protocol::expected_ranges(&status.next_expected_ranges, source.size());
         self.upload_ranges(upload_url, source, ranges, chunk_size)
             .await
@@ -395,7 +400,9 @@ impl Client {
             };
             let mut bytes = vec![0; (end - start) as usize];
             source.read_at(start, &mut bytes).map_err(|e| {
-                Error::Invalid(format!("bytes {start}..{end} of the upload cannot be read: {e}"))
+                Error::Invalid(format!(
+                    "bytes {start}..{end} of the upload cannot be read: {e}"
+                ))
             })?;
             let chunk = protocol::upload_chunk_request(url, start, total, bytes);
             match self.send_reply(&chunk).await {
@@ -411,8 +418,10 @@ impl Client {
                         ranges = next;
                     }
                     UploadProgress::Done(item) => {
-                        return serde_json::from_value(item)
-                            .map_err(|source| Error::Decode { status: 201, source })
+                        return serde_json::from_value(item).map_err(|source| Error::Decode {
+                            status: 201,
+                            source,
+                        })
                     }
                 },
                 Err(error) if resumes < MAX_UPLOAD_RESUMES && resumable(&error) => {
@@ -677,8 +686,10 @@ fn http_request(
     body: &[u8],
     credentials: Credentials<'_>,
 ) -> Result<::http::Request<Vec<u8>>, Error> {
-    let invalid = |e: &dyn fmt::Display| Error::Invalid(format!("{method} {url} cannot be sent: {e}"));
-    let http_method = ::http::Method::from_bytes(method.as_str().as_bytes()).map_err(|e| invalid(&e))?;
+    let invalid =
+        |e: &dyn fmt::Display| Error::Invalid(format!("{method} {url} cannot be sent: {e}"));
+    let http_method =
+        ::http::Method::from_bytes(method.as_str().as_bytes()).map_err(|e| invalid(&e))?;
     let mut builder = ::http::Request::builder().method(http_method).uri(url);
     let keep_callers = matches!(credentials, Credentials::Caller);
     for (name, value) in headers {

@@ -217,10 +217,7 @@ fn render(
         .into_par_iter()
         .map(|(path, module)| {
             if let (Some(source), Target::Files { header, .. }) = (module.hand_written(), target) {
-                return Ok((
-                    path,
-                    fresh(format!("// {header}\n{}\n", source.emitted())),
-                ));
+                return Ok((path, fresh(format!("// {header}\n{}\n", source.emitted()))));
             }
             let mut tokens = TokenStream::new();
             if module.is_root() && layout == Layout::Files {

@@ -374,7 +374,9 @@ mod tests {
         for name in ["rustfmt", "mod"] {
             assert!(root.contains(name) && inner.contains(name), "{name}");
         }
-        for name in ["lib", "bin", "main", "runtime", "protocol", "batch", "client", "http"] {
+        for name in [
+            "lib", "bin", "main", "runtime", "protocol", "batch", "client", "http",
+        ] {
             assert!(root.contains(name) && !inner.contains(name), "{name}");
         }
         assert!(inner.contains("requests"));

@@ -33,7 +33,8 @@ enum Bytes {
 fn bytes_kind(op: &Operation) -> Option<Bytes> {
     const STREAM: &str = "Edm.Stream";
     let last = op.template.segments.last().map(Vec::as_slice);
-    let on_bytes = matches!(last, Some([PathPart::Literal(word)]) if word == "$value" || word == "content");
+    let on_bytes =
+        matches!(last, Some([PathPart::Literal(word)]) if word == "$value" || word == "content");
     let method = op.method.to_ascii_uppercase();
     let download = method == "GET"
         && (op.response.as_deref() == Some(STREAM) || (on_bytes && op.response.is_none()));
@@ -193,8 +194,8 @@ fn request_fn(
     let doc = docs::lines_attrs(&doc_lines(op));
     let upload = bytes == Some(Bytes::Upload);
     let arguments = params.len() + usize::from(body.is_some()) + 2 * usize::from(upload);
-    let allow = (arguments > CLIPPY_MAX_ARGUMENTS)
-        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let allow =
+        (arguments > CLIPPY_MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let with_json = body.as_ref().map(|_| {
         let body = ident(BODY_PARAM);
         quote!(.with_json(#body))
@@ -544,12 +545,27 @@ mod tests {
             o
         };
         let cases = [
-            (op("a", "GET", "/me/photo/$value", 200), Some(Bytes::Download)),
-            (op("b", "GET", "/drives/{id}/items/{id}/content", 302), Some(Bytes::Download)),
-            (op("c", "PUT", "/me/drive/items/{p}:/{f}:/content", 201), Some(Bytes::Upload)),
+            (
+                op("a", "GET", "/me/photo/$value", 200),
+                Some(Bytes::Download),
+            ),
+            (
+                op("b", "GET", "/drives/{id}/items/{id}/content", 302),
+                Some(Bytes::Download),
+            ),
+            (
+                op("c", "PUT", "/me/drive/items/{p}:/{f}:/content", 201),
+                Some(Bytes::Upload),
+            ),
             (op("d", "put", "/me/photo/$value", 204), Some(Bytes::Upload)),
-            (stream(op("e", "GET", "/reports/x", 200), false), Some(Bytes::Download)),
-            (stream(op("f", "POST", "/x/upload", 200), true), Some(Bytes::Upload)),
+            (
+                stream(op("e", "GET", "/reports/x", 200), false),
+                Some(Bytes::Download),
+            ),
+            (
+                stream(op("f", "POST", "/x/upload", 200), true),
+                Some(Bytes::Upload),
+            ),
             (op("g", "GET", "/me/contentTypes", 200), None),
             (op("h", "DELETE", "/me/photo/$value", 204), None),
             (op("i", "GET", "/sites/{id}/content/x", 200), None),

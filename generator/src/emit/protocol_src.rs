@@ -80,7 +80,10 @@ pub fn retry_decision(
 /// scaled by `jitter` (in `[0, 1)`, clamped).
 pub fn backoff(policy: &RetryPolicy, retries: u32, jitter: f64) -> Duration {
     let factor = 1u32 << retries.min(20);
-    let full = policy.base_delay.saturating_mul(factor).min(policy.max_delay);
+    let full = policy
+        .base_delay
+        .saturating_mul(factor)
+        .min(policy.max_delay);
     let half = full / 2;
     half + half.mul_f64(jitter.clamp(0.0, 1.0))
 }
@@ -371,8 +374,11 @@ pub fn upload_progress(reply: Reply<Value>, total: u64) -> Result<UploadProgress
     if reply.status != 202 {
         return Ok(UploadProgress::Done(reply.value));
     }
-    let session: UploadSession = serde_json::from_value(reply.value)
-        .map_err(|source| Error::Decode { status: 202, source })?;
+    let session: UploadSession =
+        serde_json::from_value(reply.value).map_err(|source| Error::Decode {
+            status: 202,
+            source,
+        })?;
     Ok(UploadProgress::More(expected_ranges(
         &session.next_expected_ranges,
         total,
@@ -398,15 +404,31 @@ mod tests {
     fn http_dates_in_all_three_forms() {
         // 1994-11-06T08:49:37Z
         let expected = at(784_111_777);
-        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(expected));
-        assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), Some(expected));
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(expected)
+        );
+        assert_eq!(
+            parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"),
+            Some(expected)
+        );
         assert_eq!(parse_http_date("Sun Nov  6 08:49:37 1994"), Some(expected));
         assert_eq!(
             parse_http_date("Tue, 01 Dec 2026 10:42:26 GMT"),
             Some(at(1_796_121_746))
         );
-        assert_eq!(parse_http_date("Thu, 29 Feb 2024 00:00:00 GMT"), Some(at(1_709_164_800)));
-        for bad in ["", "soon", "Sun, 06 Nov 1994", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:00:00 GMT", "06 Nov Dec 1994 08:49:37"] {
+        assert_eq!(
+            parse_http_date("Thu, 29 Feb 2024 00:00:00 GMT"),
+            Some(at(1_709_164_800))
+        );
+        for bad in [
+            "",
+            "soon",
+            "Sun, 06 Nov 1994",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 25:00:00 GMT",
+            "06 Nov Dec 1994 08:49:37",
+        ] {
             assert_eq!(parse_http_date(bad), None, "{bad:?}");
         }
     }
@@ -418,7 +440,11 @@ mod tests {
         assert_eq!(retry_after(" 0 ", now), Some(Duration::ZERO));
         let date = "Mon, 12 Jan 1970 13:46:50 GMT"; // 1_000_010
         assert_eq!(retry_after(date, now), Some(Duration::from_secs(10)));
-        assert_eq!(retry_after(date, at(2_000_000)), Some(Duration::ZERO), "in the past");
+        assert_eq!(
+            retry_after(date, at(2_000_000)),
+            Some(Duration::ZERO),
+            "in the past"
+        );
         assert_eq!(retry_after("-1", now), None);
         assert_eq!(retry_after("1.5", now), None);
     }
@@ -435,18 +461,33 @@ mod tests {
             assert_eq!(decide(0, status, &none, true), None, "{status}");
         }
         for status in RETRY_STATUSES {
-            assert_eq!(decide(0, status, &none, true), Some(Duration::from_millis(500)));
+            assert_eq!(
+                decide(0, status, &none, true),
+                Some(Duration::from_millis(500))
+            );
         }
-        assert_eq!(decide(0, 429, &none, false), None, "a body that cannot go again");
+        assert_eq!(
+            decide(0, 429, &none, false),
+            None,
+            "a body that cannot go again"
+        );
         assert_eq!(decide(4, 429, &none, true), None, "retries used up");
         let after = headers(&[("Retry-After", "3")]);
         assert_eq!(decide(3, 429, &after, true), Some(Duration::from_secs(3)));
         let too_long = headers(&[("retry-after", "61")]);
-        assert_eq!(decide(0, 503, &too_long, true), None, "longer than max_delay");
+        assert_eq!(
+            decide(0, 503, &too_long, true),
+            None,
+            "longer than max_delay"
+        );
         let date = headers(&[("Retry-After", "Thu, 01 Jan 1970 00:00:02 GMT")]);
         assert_eq!(decide(0, 504, &date, true), Some(Duration::from_secs(2)));
         let junk = headers(&[("Retry-After", "later")]);
-        assert_eq!(decide(1, 429, &junk, true), Some(Duration::from_secs(1)), "backoff");
+        assert_eq!(
+            decide(1, 429, &junk, true),
+            Some(Duration::from_secs(1)),
+            "backoff"
+        );
         assert_eq!(
             retry_decision(&RetryPolicy::never(), 0, 429, &none, now, true, 0.0),
             None
@@ -469,14 +510,26 @@ mod tests {
     #[test]
     fn origins_compare_scheme_host_and_port() {
         let o = origin("HTTPS://User@Graph.Microsoft.com/v1.0/me?x=1").unwrap();
-        assert_eq!((o.scheme.as_str(), o.host.as_str(), o.port), ("https", "graph.microsoft.com", 443));
+        assert_eq!(
+            (o.scheme.as_str(), o.host.as_str(), o.port),
+            ("https", "graph.microsoft.com", 443)
+        );
         assert_eq!(origin("http://[::1]:8080/x").unwrap().host, "::1");
         assert_eq!(origin("http://127.0.0.1:8080").unwrap().port, 8080);
         assert!(origin("ftp://x/").is_none() && origin("/v1.0/me").is_none());
         assert!(origin("http://x:port/").is_none());
-        assert!(same_origin("https://graph.microsoft.com/v1.0/a", "https://GRAPH.microsoft.com:443/beta"));
-        assert!(!same_origin("https://graph.microsoft.com/", "http://graph.microsoft.com/"));
-        assert!(!same_origin("https://graph.microsoft.com/", "https://graph.microsoft.com.evil/"));
+        assert!(same_origin(
+            "https://graph.microsoft.com/v1.0/a",
+            "https://GRAPH.microsoft.com:443/beta"
+        ));
+        assert!(!same_origin(
+            "https://graph.microsoft.com/",
+            "http://graph.microsoft.com/"
+        ));
+        assert!(!same_origin(
+            "https://graph.microsoft.com/",
+            "https://graph.microsoft.com.evil/"
+        ));
         assert!(!same_origin("http://127.0.0.1:1/", "http://127.0.0.1:2/"));
         assert!(!same_origin("https://a/", "not a url"));
     }
@@ -484,10 +537,22 @@ mod tests {
     #[test]
     fn locations_resolve_against_the_request() {
         let base = "https://graph.microsoft.com/v1.0/me/drive/items/1/content?x=1";
-        assert_eq!(resolve(base, "https://dl.example/f").unwrap(), "https://dl.example/f");
-        assert_eq!(resolve(base, "//dl.example/f").unwrap(), "https://dl.example/f");
-        assert_eq!(resolve(base, "/beta/x").unwrap(), "https://graph.microsoft.com/beta/x");
-        assert_eq!(resolve(base, "other?y").unwrap(), "https://graph.microsoft.com/v1.0/me/drive/items/1/other?y");
+        assert_eq!(
+            resolve(base, "https://dl.example/f").unwrap(),
+            "https://dl.example/f"
+        );
+        assert_eq!(
+            resolve(base, "//dl.example/f").unwrap(),
+            "https://dl.example/f"
+        );
+        assert_eq!(
+            resolve(base, "/beta/x").unwrap(),
+            "https://graph.microsoft.com/beta/x"
+        );
+        assert_eq!(
+            resolve(base, "other?y").unwrap(),
+            "https://graph.microsoft.com/v1.0/me/drive/items/1/other?y"
+        );
         assert_eq!(resolve("http://h:1", "a").unwrap(), "http://h:1/a");
     }
 
@@ -495,22 +560,48 @@ mod tests {
     fn redirects_drop_credentials_for_another_host() {
         let from = "https://graph.microsoft.com/v1.0/me/drive/items/1/content";
         let to = |location: &str| headers(&[("Location", location)]);
-        let r = redirect(Method::Get, 302, &to("https://files.example/f"), from).unwrap().unwrap();
+        let r = redirect(Method::Get, 302, &to("https://files.example/f"), from)
+            .unwrap()
+            .unwrap();
         assert_eq!(r.url, "https://files.example/f");
-        assert_eq!((r.method, r.keep_body, r.keep_authorization), (Method::Get, true, false));
-        let r = redirect(Method::Get, 301, &to("/v1.0/other"), from).unwrap().unwrap();
+        assert_eq!(
+            (r.method, r.keep_body, r.keep_authorization),
+            (Method::Get, true, false)
+        );
+        let r = redirect(Method::Get, 301, &to("/v1.0/other"), from)
+            .unwrap()
+            .unwrap();
         assert!(r.keep_authorization, "same host");
-        let r = redirect(Method::Post, 302, &to("/x"), from).unwrap().unwrap();
+        let r = redirect(Method::Post, 302, &to("/x"), from)
+            .unwrap()
+            .unwrap();
         assert_eq!((r.method, r.keep_body), (Method::Get, false));
-        let r = redirect(Method::Put, 303, &to("/x"), from).unwrap().unwrap();
+        let r = redirect(Method::Put, 303, &to("/x"), from)
+            .unwrap()
+            .unwrap();
         assert_eq!((r.method, r.keep_body), (Method::Get, false));
-        let r = redirect(Method::Post, 307, &to("/x"), from).unwrap().unwrap();
+        let r = redirect(Method::Post, 307, &to("/x"), from)
+            .unwrap()
+            .unwrap();
         assert_eq!((r.method, r.keep_body), (Method::Post, true));
-        let r = redirect(Method::Patch, 308, &to("http://graph.microsoft.com/x"), from).unwrap().unwrap();
+        let r = redirect(
+            Method::Patch,
+            308,
+            &to("http://graph.microsoft.com/x"),
+            from,
+        )
+        .unwrap()
+        .unwrap();
         assert!(!r.keep_authorization, "https to http");
         assert!(redirect(Method::Get, 200, &to("/x"), from).is_none());
-        assert!(matches!(redirect(Method::Get, 302, &[], from), Some(Err(Error::Invalid(_)))));
-        assert!(matches!(redirect(Method::Get, 302, &to("mailto:x"), "mailto:y"), Some(Err(_))));
+        assert!(matches!(
+            redirect(Method::Get, 302, &[], from),
+            Some(Err(Error::Invalid(_)))
+        ));
+        assert!(matches!(
+            redirect(Method::Get, 302, &to("mailto:x"), "mailto:y"),
+            Some(Err(_))
+        ));
     }
 
     #[test]
@@ -527,7 +618,10 @@ mod tests {
         assert_eq!(next_chunk(&[(7, 10)], 100), Some((7, 10)));
         assert_eq!(next_chunk(&[], 100), None);
         assert_eq!(upload_chunk_size(0), UPLOAD_CHUNK_UNIT);
-        assert_eq!(upload_chunk_size(UPLOAD_CHUNK_UNIT * 3 + 5), UPLOAD_CHUNK_UNIT * 3);
+        assert_eq!(
+            upload_chunk_size(UPLOAD_CHUNK_UNIT * 3 + 5),
+            UPLOAD_CHUNK_UNIT * 3
+        );
         assert_eq!(upload_chunk_size(u64::MAX), UPLOAD_CHUNK_UNIT * 180);
     }
 
@@ -535,9 +629,15 @@ mod tests {
     fn upload_chunks_go_without_credentials() {
         let chunk = upload_chunk_request("https://up.example/s?t=1", 4, 10, vec![0; 3]);
         assert_eq!(chunk.method, Method::Put);
-        assert_eq!(chunk.url("https://graph.microsoft.com/v1.0"), "https://up.example/s?t=1");
+        assert_eq!(
+            chunk.url("https://graph.microsoft.com/v1.0"),
+            "https://up.example/s?t=1"
+        );
         assert_eq!(chunk.header_value("content-range"), Some("bytes 4-6/10"));
-        assert_eq!(chunk.header_value("content-type"), Some("application/octet-stream"));
+        assert_eq!(
+            chunk.header_value("content-type"),
+            Some("application/octet-stream")
+        );
         assert!(!chunk.sends_authorization());
         assert!(!upload_status_request("https://up.example/s").sends_authorization());
         assert!(!upload_cancel_request("https://up.example/s").sends_authorization());
@@ -547,12 +647,17 @@ mod tests {
             headers: Vec::new(),
             value: serde_json::json!({"nextExpectedRanges": ["7-"]}),
         };
-        assert_eq!(upload_progress(more, 10).unwrap(), UploadProgress::More(vec![(7, 10)]));
+        assert_eq!(
+            upload_progress(more, 10).unwrap(),
+            UploadProgress::More(vec![(7, 10)])
+        );
         let done = Reply {
             status: 201,
             headers: Vec::new(),
             value: serde_json::json!({"id": "1"}),
         };
-        assert!(matches!(upload_progress(done, 10).unwrap(), UploadProgress::Done(v) if v["id"] == "1"));
+        assert!(
+            matches!(upload_progress(done, 10).unwrap(), UploadProgress::Done(v) if v["id"] == "1")
+        );
     }
 }

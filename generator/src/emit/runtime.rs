@@ -87,7 +87,10 @@ impl HandWritten {
     /// attributes), and its items.
     pub(crate) fn inline(&self) -> Result<(TokenStream, TokenStream), Error> {
         let file = syn::parse_file(self.emitted()).map_err(|e| {
-            Error::Internal(format!("the source of module {} does not parse: {e}", self.name))
+            Error::Internal(format!(
+                "the source of module {} does not parse: {e}",
+                self.name
+            ))
         })?;
         let attrs = file.attrs.into_iter().map(|mut attr| {
             attr.style = syn::AttrStyle::Outer;
@@ -116,9 +119,18 @@ mod tests {
             assert!(!items.contains("#!"));
             // Tokens print on one line but for literals holding a line break, which
             // `krate::splice` would indent.
-            assert!(!items.contains('\n'), "a multi-line literal in {}", module.name);
+            assert!(
+                !items.contains('\n'),
+                "a multi-line literal in {}",
+                module.name
+            );
         }
-        assert!(RUNTIME.inline().unwrap().1.to_string().contains("pub fn encode_segment"));
+        assert!(RUNTIME
+            .inline()
+            .unwrap()
+            .1
+            .to_string()
+            .contains("pub fn encode_segment"));
     }
 
     #[test]
@@ -149,6 +161,8 @@ mod tests {
                 assert!(!text.contains(other), "{} names {other}", module.name);
             }
         }
-        assert!(CLIENT.emitted().ends_with("#[cfg(feature = \"reqwest\")]\npub mod reqwest;"));
+        assert!(CLIENT
+            .emitted()
+            .ends_with("#[cfg(feature = \"reqwest\")]\npub mod reqwest;"));
     }
 }

@@ -281,7 +281,9 @@ impl<T> Request<Collection<T>> {
     pub fn follow(&self, link: &str) -> Self {
         let mut request = Request::from_link(link);
         request.headers = self.headers.clone();
-        request.headers.retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+        request
+            .headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
         request.authorize = self.authorize;
         request
     }
@@ -298,12 +300,17 @@ impl<T> Request<Collection<T>> {
 /// [`Download`] for bytes.
 pub trait FromResponse: Sized {
     /// Reads a 2xx answer.
-    fn from_response(status: u16, headers: &[(String, String)], body: &[u8]) -> Result<Self, Error>;
+    fn from_response(status: u16, headers: &[(String, String)], body: &[u8])
+        -> Result<Self, Error>;
 }
 
 impl<T: DeserializeOwned> FromResponse for T {
     /// The body as JSON; an empty body reads as `null`, which is what `()` expects.
-    fn from_response(status: u16, _headers: &[(String, String)], body: &[u8]) -> Result<Self, Error> {
+    fn from_response(
+        status: u16,
+        _headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<Self, Error> {
         let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
             b"null"
         } else {
@@ -322,7 +329,11 @@ pub struct Download {
 }
 
 impl FromResponse for Download {
-    fn from_response(_status: u16, headers: &[(String, String)], body: &[u8]) -> Result<Self, Error> {
+    fn from_response(
+        _status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<Self, Error> {
         Ok(Download {
             content_type: find_header(headers, "content-type").map(str::to_string),
             bytes: body.to_vec(),
@@ -349,7 +360,9 @@ impl<R> Reply<R> {
     /// the `Location` where its progress is, to poll with a GET (the URL is
     /// pre-authenticated: send it [`Request::without_authorization`]).
     pub fn monitor_url(&self) -> Option<&str> {
-        (self.status == 202).then(|| self.header("location")).flatten()
+        (self.status == 202)
+            .then(|| self.header("location"))
+            .flatten()
     }
 }
 
@@ -574,7 +587,10 @@ impl fmt::Display for ServiceError {
             ("client-request-id", &self.client_request_id),
             ("date", &self.date),
         ];
-        let mut ids = ids.iter().filter_map(|(n, v)| v.as_ref().map(|v| (n, v))).peekable();
+        let mut ids = ids
+            .iter()
+            .filter_map(|(n, v)| v.as_ref().map(|v| (n, v)))
+            .peekable();
         if ids.peek().is_some() {
             f.write_str(" [")?;
             for (i, (name, value)) in ids.enumerate() {
@@ -1148,7 +1164,11 @@ mod tests {
     fn success_body_is_decoded() {
         let request: Request<Collection<i32>> = Request::new(Method::Get, "/numbers", 200);
         let page = request
-            .parse_response(200, &[], br#"{"value":[1,2],"@odata.nextLink":"next","x":true}"#)
+            .parse_response(
+                200,
+                &[],
+                br#"{"value":[1,2],"@odata.nextLink":"next","x":true}"#,
+            )
             .unwrap();
         assert_eq!(page.value, [1, 2]);
         assert_eq!(page.next_link.as_deref(), Some("next"));
@@ -1163,7 +1183,8 @@ mod tests {
 
     #[test]
     fn service_errors_keep_code_message_and_inner_error() {
-        let request: Request<()> = Request::new(Method::Get, "/users/x", 200).query("$select", "id");
+        let request: Request<()> =
+            Request::new(Method::Get, "/users/x", 200).query("$select", "id");
         let body = br#"{"error":{"code":"Request_ResourceNotFound","message":"Not found.","innerError":{"date":"2026-12-01T10:00:00","request-id":"r-1","client-request-id":"c-1"}}}"#;
         let headers = [("Retry-After".to_string(), "7".to_string())];
         let error = request.parse_response(404, &headers, body).unwrap_err();
@@ -1183,14 +1204,21 @@ mod tests {
         );
         let headers = [
             ("request-id".to_string(), "h-1".to_string()),
-            ("Date".to_string(), "Tue, 01 Dec 2026 10:00:00 GMT".to_string()),
+            (
+                "Date".to_string(),
+                "Tue, 01 Dec 2026 10:00:00 GMT".to_string(),
+            ),
         ];
         let error = request
             .parse_response(502, &headers, b"<html>Bad gateway</html>")
             .unwrap_err();
         let service = error.service().unwrap();
         assert!(service.code.is_none() && service.message.is_none());
-        assert_eq!(service.request_id.as_deref(), Some("h-1"), "from the header");
+        assert_eq!(
+            service.request_id.as_deref(),
+            Some("h-1"),
+            "from the header"
+        );
         assert_eq!(
             error.to_string(),
             "GET /users/x?$select=id answered 502 [request-id h-1, date Tue, 01 Dec 2026 10:00:00 GMT]"
@@ -1201,7 +1229,9 @@ mod tests {
     fn downloads_keep_bytes_and_their_type() {
         let request: Request<Download> = Request::new(Method::Get, "/me/photo/$value", 200);
         let headers = [("content-type".to_string(), "image/jpeg".to_string())];
-        let download = request.parse_response(200, &headers, &[0xFF, 0xD8, 0]).unwrap();
+        let download = request
+            .parse_response(200, &headers, &[0xFF, 0xD8, 0])
+            .unwrap();
         assert_eq!(download.content_type.as_deref(), Some("image/jpeg"));
         assert_eq!(download.bytes, [0xFF, 0xD8, 0]);
     }

@@ -624,9 +624,15 @@ fn lib_declares_modules_and_reexports_the_runtime() {
     ] {
         assert!(cargo.contains(line), "{line} in {cargo}");
     }
-    assert!(lib.contains("#[cfg(feature = \"client\")]\n#[rustfmt::skip]\npub mod client;"), "{lib}");
+    assert!(
+        lib.contains("#[cfg(feature = \"client\")]\n#[rustfmt::skip]\npub mod client;"),
+        "{lib}"
+    );
     for module in ["batch", "protocol"] {
-        assert!(lib.contains(&format!("#[rustfmt::skip]\npub mod {module};")), "{lib}");
+        assert!(
+            lib.contains(&format!("#[rustfmt::skip]\npub mod {module};")),
+            "{lib}"
+        );
     }
     assert!(
         graph.contains("pub use self::directory_object::{DirectoryObject, AnyDirectoryObject2};"),
@@ -883,12 +889,18 @@ fn request_functions() {
     assert!(has(&update, ".with_json(body)"), "{update}");
     let photo = text("users");
     assert!(
-        has(&photo, "(user_id: &str, content_type: &str, content: Vec<u8>,"),
+        has(
+            &photo,
+            "(user_id: &str, content_type: &str, content: Vec<u8>,"
+        ),
         "{photo}"
     );
     assert!(has(&photo, ".with_bytes(content_type, content)"), "{photo}");
     assert!(
-        has(&photo, "(user_id: &str) -> crate::runtime::Request<crate::runtime::Download>"),
+        has(
+            &photo,
+            "(user_id: &str) -> crate::runtime::Request<crate::runtime::Download>"
+        ),
         "{photo}"
     );
     let assign = text("users");
@@ -984,8 +996,14 @@ fn single_file_is_the_same_crate_inline() {
         .keys()
         .filter(|p| p.ends_with(".rs") && *p != "src/lib.rs" && !p.starts_with("src/client/"))
         .count();
-    assert_eq!(modules, files, "one inline module per module file but the client's");
-    assert!(!single.contains("mod client"), "the single file has no features");
+    assert_eq!(
+        modules, files,
+        "one inline module per module file but the client's"
+    );
+    assert!(
+        !single.contains("mod client"),
+        "the single file has no features"
+    );
     for needle in [
         "pub mod graph {",
         "pub mod runtime {",
@@ -1120,10 +1138,33 @@ fn emitted_crate_builds_and_behaves() {
     let all = "--features=client,reqwest";
     for args in [
         &["test", "--quiet", all][..],
-        &["clippy", "--all-targets", "--quiet", all, "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--all-targets",
+            "--quiet",
+            all,
+            "--",
+            "-D",
+            "warnings",
+        ],
         // The client without its transport, and the core alone.
-        &["clippy", "--quiet", "--no-default-features", "--features=client", "--", "-D", "warnings"],
-        &["clippy", "--quiet", "--no-default-features", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--quiet",
+            "--no-default-features",
+            "--features=client",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[
+            "clippy",
+            "--quiet",
+            "--no-default-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
     ] {
         let out = std::process::Command::new(&cargo)
             .args(args)
