@@ -8,7 +8,7 @@
 //!
 //! The models keep everything the service sends: properties the docs do not
 //! describe land in `additional_properties`, `null` is kept apart from "absent"
-//! (`Some(None)` versus `None`), enum values the docs do not list are kept as
+//! ([`Field::Null`] versus [`Field::Absent`]), enum values the docs do not list are kept as
 //! text, and polymorphic values of unknown derived types fall back to their base
 //! type with their `@odata.type`.
 //!
@@ -60,7 +60,8 @@ impl fmt::Display for Method {
 /// A request ready to be sent, answered by a response body of type `R`.
 pub struct Request<R> {
     pub method: Method,
-    /// Percent-encoded path, starting with `/`, relative to the service root.
+    /// Percent-encoded path, starting with `/`, relative to the service root; or
+    /// an absolute URL the service gave (a next page, see [`Request::next_page`]).
     pub path: String,
     /// Query parameters, not encoded yet (see [`Request::path_and_query`]).
     pub query: Vec<(String, String)>,
@@ -141,6 +142,42 @@ impl<R> Request<R> {
             url.push_str(&encode_query_component(value));
         }
         url
+    }
+
+    /// The whole URL: `service_root` (e.g. `https://graph.microsoft.com/v1.0`)
+    /// followed by [`Request::path_and_query`], or that alone when the path is
+    /// already an absolute URL.
+    pub fn url(&self, service_root: &str) -> String {
+        let path_and_query = self.path_and_query();
+        if is_absolute(&self.path) {
+            path_and_query
+        } else {
+            [service_root.trim_end_matches('/'), path_and_query.as_str()].concat()
+        }
+    }
+}
+
+fn is_absolute(path: &str) -> bool {
+    let lower = path.get(..8).unwrap_or(path).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+impl<T> Request<Collection<T>> {
+    /// The request for the page after `page`, or `None` on the last page. It is a
+    /// GET of the page's nextLink (an absolute URL that holds the whole query, so
+    /// the query options are not repeated) with this request's headers, which the
+    /// service expects on every page (e.g. `ConsistencyLevel: eventual`).
+    pub fn next_page(&self, page: &Collection<T>) -> Option<Self> {
+        let link = page.next_link.as_ref()?;
+        Some(Request {
+            method: Method::Get,
+            path: link.clone(),
+            query: Vec::new(),
+            headers: self.headers.clone(),
+            body: None,
+            expected_status: 200,
+            response: PhantomData,
+        })
     }
 }
 
@@ -365,6 +402,121 @@ fn percent_encode(value: &str, also_keep: fn(u8) -> bool) -> String {
     out
 }
 
+/// A property of a generated struct: absent, JSON `null`, or a value.
+///
+/// Absent properties are not written, so a struct built with
+/// `..Default::default()` sends only what was set: that is how a PATCH body
+/// changes one property, and [`Field::Null`] is how it clears one.
+///
+/// ```text
+/// let user = User { display_name: "Ada".into(), office_location: Field::Null, ..Default::default() };
+/// assert_eq!(user.display_name.get().map(String::as_str), Some("Ada"));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field<T> {
+    /// Not in the JSON object (not sent, or not received).
+    #[default]
+    Absent,
+    /// JSON `null`.
+    Null,
+    /// A value.
+    Value(T),
+}
+
+impl<T> Field<T> {
+    /// The value, if there is one.
+    pub fn get(&self) -> Option<&T> {
+        match self {
+            Field::Value(value) => Some(value),
+            Field::Absent | Field::Null => None,
+        }
+    }
+
+    /// The value to change in place, if there is one.
+    pub fn get_mut(&mut self) -> Option<&mut T> {
+        match self {
+            Field::Value(value) => Some(value),
+            Field::Absent | Field::Null => None,
+        }
+    }
+
+    /// The value, taken out, if there is one.
+    pub fn into_value(self) -> Option<T> {
+        match self {
+            Field::Value(value) => Some(value),
+            Field::Absent | Field::Null => None,
+        }
+    }
+
+    /// Whether the property was not in the JSON object.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Field::Absent)
+    }
+
+    /// Whether the property was JSON `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Field::Null)
+    }
+
+    /// Whether the property has a value.
+    pub fn is_value(&self) -> bool {
+        matches!(self, Field::Value(_))
+    }
+
+    /// Sets the value.
+    pub fn set(&mut self, value: T) {
+        *self = Field::Value(value);
+    }
+
+    /// Takes the field out, leaving it absent.
+    pub fn take(&mut self) -> Field<T> {
+        std::mem::take(self)
+    }
+
+    /// `Field<&T>` of the same state, e.g. to compare without cloning.
+    pub fn as_ref(&self) -> Field<&T> {
+        match self {
+            Field::Absent => Field::Absent,
+            Field::Null => Field::Null,
+            Field::Value(value) => Field::Value(value),
+        }
+    }
+
+    /// The field with its value mapped by `f`.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Field<U> {
+        match self {
+            Field::Absent => Field::Absent,
+            Field::Null => Field::Null,
+            Field::Value(value) => Field::Value(f(value)),
+        }
+    }
+}
+
+impl<T: std::ops::Deref> Field<T> {
+    /// The value through `Deref`, e.g. `Option<&str>` of a `Field<String>`.
+    pub fn as_deref(&self) -> Option<&T::Target> {
+        self.get().map(|value| &**value)
+    }
+}
+
+impl<T> From<T> for Field<T> {
+    fn from(value: T) -> Self {
+        Field::Value(value)
+    }
+}
+
+impl From<&str> for Field<String> {
+    fn from(value: &str) -> Self {
+        Field::Value(value.to_string())
+    }
+}
+
+impl<T> From<T> for Field<Box<T>> {
+    fn from(value: T) -> Self {
+        Field::Value(Box::new(value))
+    }
+}
+
 /// What the generated structs implement: reading themselves from a JSON object
 /// and writing themselves to one. Their `Serialize`/`Deserialize` impls are one
 /// line each on top of it ([`serialize_object`], [`deserialize_object`], written
@@ -398,20 +550,22 @@ impl ObjectReader {
         }
     }
 
-    /// A property: `None` when absent, `Some(None)` when `null`. A value that is not
-    /// of the documented type stays in the additional properties rather than
-    /// failing the whole object: the docs are not always right about types, and
-    /// nothing the service sends is lost.
-    pub fn field<T: DeserializeOwned>(&mut self, name: &str) -> Option<Option<T>> {
-        let value = self.map.remove(name)?;
+    /// A property: [`Field::Absent`] when absent, [`Field::Null`] when `null`. A
+    /// value that is not of the documented type stays in the additional properties
+    /// rather than failing the whole object: the docs are not always right about
+    /// types, and nothing the service sends is lost.
+    pub fn field<T: DeserializeOwned>(&mut self, name: &str) -> Field<T> {
+        let Some(value) = self.map.remove(name) else {
+            return Field::Absent;
+        };
         if value.is_null() {
-            return Some(None);
+            return Field::Null;
         }
         match T::deserialize(&value) {
-            Ok(typed) => Some(Some(typed)),
+            Ok(typed) => Field::Value(typed),
             Err(_) => {
                 self.map.insert(name.to_string(), value);
-                None
+                Field::Absent
             }
         }
     }
@@ -436,12 +590,15 @@ impl ObjectWriter {
         }
     }
 
-    /// Writes a present property (`null` for `Some(None)`).
-    pub fn field<T: Serialize>(&mut self, name: &str, value: &Option<Option<T>>) {
-        let Some(value) = value else { return };
-        // Serializing the generated types to a `Value` cannot fail: every map key
-        // is a string and numbers are kept as `serde_json::Number`.
-        let json = serde_json::to_value(value).unwrap_or(Value::Null);
+    /// Writes a present property (`null` for [`Field::Null`]).
+    pub fn field<T: Serialize>(&mut self, name: &str, value: &Field<T>) {
+        let json = match value {
+            Field::Absent => return,
+            Field::Null => Value::Null,
+            // Serializing the generated types to a `Value` cannot fail: every map
+            // key is a string and numbers are kept as `serde_json::Number`.
+            Field::Value(value) => serde_json::to_value(value).unwrap_or(Value::Null),
+        };
         self.map.insert(name.to_string(), json);
     }
 

@@ -21,7 +21,7 @@ use quote::quote;
 use std::collections::BTreeMap;
 
 /// Runtime items re-exported at the crate root.
-const ROOT_EXPORTS: &[&str] = &["Collection", "Error", "Flags", "Method", "Request"];
+const ROOT_EXPORTS: &[&str] = &["Collection", "Error", "Field", "Flags", "Method", "Request"];
 
 pub(crate) struct Module<'a> {
     /// Module name (empty for the crate root).

@@ -81,7 +81,8 @@ fn probe() -> u64 {
         let (tokens, docs) = docs::take(quote! {
                 #doc
                 #[derive(Clone, Debug)]
-                pub struct Probe { pub field: ::core::option::Option<::core::option::Option<::std::vec::Vec<crate::graph::SomeRatherLongTypeNameOfTheProbe>>> }
+                #[doc(alias = "fieldName")]
+                pub struct Probe { pub field: crate::runtime::Field<::std::vec::Vec<crate::graph::SomeRatherLongTypeNameOfTheProbe>> }
                 impl crate::runtime::Object for Probe {
                     fn read(reader: &mut crate::runtime::ObjectReader) -> Self { Self { field: reader.field("field") } }
                 }

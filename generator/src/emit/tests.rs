@@ -578,7 +578,7 @@ fn lib_declares_modules_and_reexports_the_runtime() {
         assert!(lib.contains(line), "{line} in {lib}");
     }
     assert!(
-        lib.contains("pub use self::runtime::{Collection, Error, Flags, Method, Request};"),
+        lib.contains("pub use self::runtime::{Collection, Error, Field, Flags, Method, Request};"),
         "{lib}"
     );
     let cargo = file(&output, "Cargo.toml");
@@ -652,7 +652,7 @@ fn structs_have_inherited_fields_and_keep_everything() {
         "{user}"
     );
     assert!(
-        user.contains("::core::option::Option<crate::graph::Group>"),
+        user.contains("crate::runtime::Field<crate::graph::Group>"),
         "{user}"
     );
     let mystery = file(&output, "src/graph/mystery.rs");
@@ -696,9 +696,7 @@ fn field_names_are_sanitized_and_unique() {
     assert_eq!(keywords.matches("reader.field(\"@odata.type\")").count(), 0);
     assert!(keywords.contains("crate::runtime::Flags<crate::graph::Access>"));
     assert!(keywords.contains("::std::vec::Vec<crate::runtime::Flags<crate::graph::Access>>"));
-    assert!(keywords.contains(
-        "pub elsewhere: ::core::option::Option<::core::option::Option<::serde_json::Value>>"
-    ));
+    assert!(keywords.contains("pub elsewhere: crate::runtime::Field<::serde_json::Value>"));
 }
 
 #[test]
@@ -1100,7 +1098,7 @@ fn single_file_works_the_same() {
 /// Behaviour of the emitted crate, checked by `cargo test` in it.
 const BEHAVIOUR: &str = r###"
 use sample_bindings::graph::{self, requests};
-use sample_bindings::{Error, Flags, Method};
+use sample_bindings::{Error, Field, Flags, Method};
 use serde_json::{json, Value};
 
 fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(json: Value) -> T {
@@ -1126,12 +1124,12 @@ fn unknown_enum_values_round_trip() {
 fn derived_types_are_read_by_odata_type() {
     let value: graph::AnyEntity = round_trip(json!({"@odata.type": "#microsoft.graph.user", "id": "1", "displayName": "Ada"}));
     match value {
-        graph::AnyEntity::User2(user) => assert_eq!(user.display_name, Some(Some("Ada".into()))),
+        graph::AnyEntity::User2(user) => assert_eq!(user.display_name.as_deref(), Some("Ada")),
         other => panic!("{other:?}"),
     }
     let value: graph::AnyDirectoryObject2 = round_trip(json!({"@odata.type": "#MICROSOFT.GRAPH.GROUP", "visibility": null}));
     match value {
-        graph::AnyDirectoryObject2::Group(group) => assert_eq!(group.visibility, Some(None)),
+        graph::AnyDirectoryObject2::Group(group) => assert!(group.visibility.is_null()),
         other => panic!("{other:?}"),
     }
     let value: graph::AnyEntity = round_trip(json!({"@odata.type": "microsoft.graph.callRecords.callRecord", "sessions": []}));
@@ -1145,8 +1143,8 @@ fn unknown_derived_types_fall_back_losslessly() {
     match &value {
         graph::AnyDirectoryObject2::DirectoryObject(object) => {
             assert_eq!(object.odata_type.as_deref(), Some("#microsoft.graph.printer"));
-            assert_eq!(object.id, Some(Some("p".into())));
-            assert_eq!(object.deleted_date_time, Some(None));
+            assert_eq!(object.id.as_deref(), Some("p"));
+            assert!(object.deleted_date_time.is_null());
             assert_eq!(object.additional_properties["model"], json["model"]);
         }
         other => panic!("{other:?}"),
@@ -1164,14 +1162,14 @@ fn models_round_trip_with_nulls_numbers_and_cycles() {
         "extra": 1
     });
     let user: graph::User = round_trip(json);
-    assert!(matches!(user.manager, Some(Some(ref boxed)) if matches!(**boxed, graph::AnyDirectoryObject2::User(_))));
+    assert!(matches!(user.manager.get(), Some(boxed) if matches!(**boxed, graph::AnyDirectoryObject2::User(_))));
     let primitives: graph::Primitives = round_trip(json!({"EdmDouble": 1024, "EdmSingle": 1.5, "EdmDecimal": 0.1, "EdmInt64": 9007199254740993_i64, "EdmUntyped": {"a": [null]}}));
-    assert_eq!(primitives.edm_double.unwrap().unwrap().to_string(), "1024");
+    assert_eq!(primitives.edm_double.get().unwrap().to_string(), "1024");
     let node: graph::Node = round_trip(json!({"parent": {"parent": {"children": [{}]}}}));
-    assert!(node.parent.is_some());
+    assert!(node.parent.is_value());
     let keywords: graph::Keywords = round_trip(json!({"type": "t", "self": "s", "Self": "S", "fooBar": "1", "FooBar": "2", "foo_bar": "3", "access": "read,write", "status": "apply", "some": {"none": true}}));
-    assert_eq!(keywords.type_, Some(Some("t".into())));
-    assert_eq!(keywords.self_2, Some(Some("S".into())));
+    assert_eq!(keywords.type_.as_deref(), Some("t"));
+    assert_eq!(keywords.self_2.as_deref(), Some("S"));
     let _: graph::Option = graph::Option::default();
     let _: graph::Result = graph::Result::default();
     let _: graph::Box = graph::Box::default();
@@ -1192,11 +1190,11 @@ fn request_functions_build_safe_requests() {
     let list = requests::user_list("a&b=c");
     assert_eq!(list.path_and_query(), "/users?$filter=startswith(displayName,'a%26b%3Dc')&$top=5");
     let page = list.parse_response(200, br##"{"value":[{"@odata.type":"#microsoft.graph.user","id":"1"}],"@odata.nextLink":"https://next"}"##).unwrap();
-    assert_eq!(page.value[0].id, Some(Some("1".into())));
+    assert_eq!(page.value[0].id.as_deref(), Some("1"));
     assert_eq!(page.next_link.as_deref(), Some("https://next"));
     let report = requests::report_get("D7", "x");
     assert_eq!(report.path, "/reports/getReport(period='D7',body='x')");
-    let user = graph::User { display_name: Some(None), ..Default::default() };
+    let user = graph::User { display_name: Field::Null, ..Default::default() };
     let update = requests::user_update("1", &user);
     assert_eq!(update.method, Method::Patch);
     assert_eq!(update.body, Some(json!({"displayName": null})));

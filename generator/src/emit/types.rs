@@ -109,8 +109,9 @@ fn object_impl(name: &Ident, fields: &[Field<'_>], cfgs: &[TokenStream]) -> Toke
     }
 }
 
-/// One property field: `Option<Option<T>>`, where the outer `None` is "absent" and
-/// `Some(None)` is JSON `null`.
+/// One property field: `runtime::Field<T>` (absent, `null` or a value). A field
+/// whose Rust name differs from its JSON name says the JSON name in its docs and
+/// has it as a rustdoc search alias.
 fn field_tokens(index: &Index<'_>, owner: &TypeInfo<'_>, field: &Field<'_>) -> TokenStream {
     let json_name = &field.prop.name;
     // One block of doc lines: the description, then the JSON name when it differs.
@@ -119,6 +120,8 @@ fn field_tokens(index: &Index<'_>, owner: &TypeInfo<'_>, field: &Field<'_>) -> T
         doc_lines.push(docs::one_line(&format!("JSON: `{json_name}`.")));
     }
     let doc = docs::lines_attrs(&doc_lines);
+    let alias = (field.name != *json_name && is_alias(json_name))
+        .then(|| quote!(#[doc(alias = #json_name)]));
     let name = ident(&field.name);
     let mut ty = index.type_ref(&field.prop.ty);
     if field.prop.collection {
@@ -128,6 +131,17 @@ fn field_tokens(index: &Index<'_>, owner: &TypeInfo<'_>, field: &Field<'_>) -> T
     }
     quote! {
         #doc
-        pub #name: ::core::option::Option<::core::option::Option<#ty>>,
+        #alias
+        pub #name: crate::runtime::Field<#ty>,
     }
+}
+
+/// Whether rustdoc takes `name` as a search alias: it refuses empty ones and
+/// some characters (quotes, spaces at the ends, control characters), so only
+/// names made of the usual JSON name characters become aliases.
+fn is_alias(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '@' | '.' | '-' | '$' | '#'))
 }
