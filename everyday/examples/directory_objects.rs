@@ -42,7 +42,8 @@ fn main() -> Result<(), docbind_generated::Error> {
                 other.odata_type.as_deref().unwrap_or("?"),
                 other.id.as_deref().unwrap_or("?")
             ),
-            // Users, devices, ...: memberOf lists none of them.
+            // Kinds memberOf does not list (users, devices), and those a later
+            // crate may add: `AnyDirectoryObject` is non-exhaustive.
             _ => println!("another kind of directory object"),
         }
     }

@@ -23,19 +23,22 @@ fn main() -> Result<(), docbind_generated::Error> {
     let mut request = users::list_users()
         .query("$select", "displayName,mail")
         .query("$top", "2");
-    for answer in PAGES {
+    let mut answers = PAGES.into_iter();
+    loop {
         println!("{} {}", request.method, request.path_and_query());
-        let page = request.parse_response(200, answer.as_bytes())?;
+        // A real program sends the request here and reads the status and body.
+        let body = answers.next().expect("one canned answer per request");
+        let page = request.parse_response(200, body.as_bytes())?;
         for user in &page.value {
             let name = user.display_name.as_deref().unwrap_or("(no name)");
             let mail = user.mail.as_deref().unwrap_or("no mail");
             println!("  {name} <{mail}>");
         }
-        // The next page's request repeats no query: the link holds it.
-        match request.next_page(&page) {
-            Some(next) => request = next,
-            None => break,
-        }
+        // A GET of the nextLink, which holds the query; `None` on the last page.
+        let Some(next) = request.next_page(&page) else {
+            break;
+        };
+        request = next;
     }
     Ok(())
 }
