@@ -117,12 +117,17 @@ impl<R> Request<R> {
         }
     }
 
-    /// Sets the JSON body to `body`, or says why it cannot be written as JSON.
+    /// Sets the JSON body to `body` and `Content-Type: application/json`, or says
+    /// why it cannot be written as JSON.
     pub fn try_with_json<B: Serialize + ?Sized>(
         mut self,
         body: &B,
     ) -> Result<Self, serde_json::Error> {
         self.body = Some(serde_json::to_value(body)?);
+        self.headers
+            .retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
+        self.headers
+            .push(("Content-Type".into(), "application/json".into()));
         Ok(self)
     }
 

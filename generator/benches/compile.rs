@@ -17,12 +17,13 @@
 //! generated crate alone. Prints each time and docbind / baseline.
 //!
 //! `--feature NAME` also builds docbind's crate with `--no-default-features
-//! --features NAME`, against a baseline of the items of that feature (types and enums
-//! of its workload, fields of other workloads left out, as docbind gates them). Without
+//! --features NAME`, against a baseline of the same items (`docbind::emit::feature_items`:
+//! the types and enums of its workload and of the features it enables, and the value
+//! types they use). Without
 //! `[features]` in the emitted Cargo.toml that variant is skipped. `--reps N` times
 //! each build N times (median; default 1). These builds take minutes on 2 cores.
 
-use docbind::emit::{feature_name, EmitOptions, Output};
+use docbind::emit::{EmitOptions, Output};
 use docbind::model::{Model, TypeDef};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -282,9 +283,16 @@ fn cargo(dir: &Path, target: &Path, flags: &[&str]) -> Result<(), String> {
 // ---------------------------------------------------------------------------------
 // The baseline emitter.
 
-/// The baseline crate of `model` (of the items of `feature` only, when given).
+/// The baseline crate of `model` (of the items docbind's crate has with `feature`
+/// alone, when given: its workload's, those of the features it enables, and the
+/// value types they use).
 fn baseline(model: &Model, crate_name: &str, feature: Option<&str>) -> Output {
-    let keep = |workload: &str| feature.is_none_or(|f| feature_name(workload) == f);
+    let items = feature.map(|f| docbind::emit::feature_items(model, &[f]));
+    let keep = |qualified: String| {
+        items
+            .as_ref()
+            .is_none_or(|items| items.contains(&qualified))
+    };
     // Rust paths of every kept type and enum; types are boxed (a cycle through
     // structs would otherwise have no size), enums are not.
     let mut modules: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -298,11 +306,11 @@ fn baseline(model: &Model, crate_name: &str, feature: Option<&str>) -> Output {
     };
     let mut items: BTreeMap<String, String> = BTreeMap::new();
     let mut type_idents = Vec::new();
-    for t in model.types.iter().filter(|t| keep(&t.workload)) {
+    for t in model.types.iter().filter(|t| keep(t.qualified())) {
         type_idents.push((t, name_in(&t.namespace, &t.name, t.qualified(), true)));
     }
     let mut enum_idents = Vec::new();
-    for e in model.enums.iter().filter(|e| keep(&e.workload)) {
+    for e in model.enums.iter().filter(|e| keep(e.qualified())) {
         enum_idents.push((e, name_in(&e.namespace, &e.name, e.qualified(), false)));
     }
 
@@ -343,8 +351,6 @@ fn baseline(model: &Model, crate_name: &str, feature: Option<&str>) -> Output {
                         format!("::std::boxed::Box<{path}>")
                     }
                     Some((path, _)) => path.clone(),
-                    // Of another feature: left out, as docbind gates it.
-                    None if feature.is_some() && model_has(model, &p.ty) => continue,
                     None => "::serde_json::Value".to_string(),
                 },
             };
@@ -380,10 +386,6 @@ fn baseline(model: &Model, crate_name: &str, feature: Option<&str>) -> Output {
     out.files.insert("Cargo.toml".into(), cargo_toml);
     out.files.insert("src/lib.rs".into(), lib);
     out
-}
-
-fn model_has(model: &Model, qualified: &str) -> bool {
-    model.type_by_name(qualified).is_some() || model.enum_by_name(qualified).is_some()
 }
 
 /// The properties of `t` and of its bases, its own first.

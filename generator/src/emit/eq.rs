@@ -12,19 +12,14 @@ use quote::quote;
 /// real type.
 const DERIVE_MAX_FIELDS: usize = 1_000;
 
-/// For a struct of `fields` (each field name with its `#[cfg]`, or nothing): what
-/// goes at the end of its derive list (`, PartialEq` or nothing), and the impl written out
+/// For a struct of `fields`: what goes at the end of its derive list (`, PartialEq` or nothing), and the impl written out
 /// when the derive is not used (or nothing).
-pub(crate) fn partial_eq(
-    name: &Ident,
-    fields: &[(Ident, TokenStream)],
-) -> (TokenStream, TokenStream) {
+pub(crate) fn partial_eq(name: &Ident, fields: &[Ident]) -> (TokenStream, TokenStream) {
     if fields.len() <= DERIVE_MAX_FIELDS {
         return (quote!(, PartialEq), TokenStream::new());
     }
-    let compare = fields.iter().map(|(field, cfg)| {
+    let compare = fields.iter().map(|field| {
         quote! {
-            #cfg
             if self.#field != other.#field {
                 return false;
             }
@@ -46,10 +41,8 @@ mod tests {
     use super::*;
     use crate::emit::names::ident;
 
-    fn fields(n: usize) -> Vec<(Ident, TokenStream)> {
-        (0..n)
-            .map(|i| (ident(&format!("f{i}")), TokenStream::new()))
-            .collect()
+    fn fields(n: usize) -> Vec<Ident> {
+        (0..n).map(|i| ident(&format!("f{i}"))).collect()
     }
 
     #[test]

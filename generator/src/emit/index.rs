@@ -9,6 +9,7 @@
 //! The index is plain data (`Sync`), so the files can be built in parallel.
 
 use super::cycles;
+use super::gates::{self, Gates};
 use super::names::{self, ident, pascal, unique_name};
 use crate::model::{EnumDef, Model, Property, TypeDef};
 use proc_macro2::TokenStream;
@@ -36,6 +37,8 @@ pub(crate) struct Index<'m> {
     /// Items carry `#[cfg(feature = "<workload>")]` ([`Gating::ByFeature`]). Fixed
     /// by [`Index::new`], so that every emitter of one emission agrees on it.
     gated: bool,
+    /// Which features make each item exist, and what each feature enables.
+    gates: Gates,
 }
 
 /// Whether the items of an emission are gated by their workload's cargo feature.
@@ -109,9 +112,11 @@ impl<'m> Index<'m> {
             namespaces,
             default_namespace,
             gated: gating == Gating::ByFeature,
+            gates: Gates::default(),
         };
         index.name_items(&types, &enums);
         index.boxed = cycles::boxed_fields(&index);
+        index.gates = gates::compute(&index);
         index
     }
 
@@ -200,26 +205,31 @@ impl<'m> Index<'m> {
         chain
     }
 
-    /// The cargo feature of a type or enum (none for primitives and unknown names).
-    pub fn feature_of(&self, qualified: &str) -> Option<String> {
-        let workload = match self.types.get(qualified) {
-            Some(t) => &t.def.workload,
-            None => &self.enums.get(qualified)?.def.workload,
-        };
-        Some(names::feature_name(workload))
-    }
-
-    /// Every feature of the crate, sorted.
-    pub fn features(&self) -> BTreeSet<String> {
+    /// Every feature of the crate, sorted, with the features each one enables.
+    pub fn features(&self) -> BTreeMap<String, Vec<String>> {
         let m = self.model;
         let workloads = m.types.iter().map(|t| &t.workload);
         let workloads = workloads.chain(m.enums.iter().map(|e| &e.workload));
         let workloads = workloads.chain(m.operations.iter().map(|o| &o.workload));
-        workloads.map(|w| names::feature_name(w)).collect()
+        workloads
+            .map(|w| names::feature_name(w))
+            .map(|f| {
+                let deps = self.gates.deps(&f).map(str::to_string).collect();
+                (f, deps)
+            })
+            .collect()
     }
 
-    /// `#[cfg(all(feature = "a", ...))]` for an item that needs these features
-    /// (nothing when none are needed or the crate is not gated).
+    /// The features any one of which makes the type or enum `qualified` exist
+    /// (none for primitives and names the crate does not define).
+    pub fn gate_of(&self, qualified: &str) -> Vec<String> {
+        let gate = self.gates.of(qualified).into_iter().flatten();
+        gate.cloned().collect()
+    }
+
+    /// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", ...))]` for an item
+    /// that exists with any one of these features (nothing when the list is empty
+    /// or the crate is not gated).
     pub fn cfg<'f>(&self, features: impl IntoIterator<Item = &'f str>) -> TokenStream {
         let features: BTreeSet<&str> = features.into_iter().collect();
         if !self.gated || features.is_empty() {
@@ -230,16 +240,17 @@ impl<'m> Index<'m> {
             return quote!(#[cfg(feature = #feature)]);
         }
         let features = features.into_iter();
-        quote!(#[cfg(all(#(feature = #features),*))])
+        quote!(#[cfg(any(#(feature = #features),*))])
     }
 
-    /// The cfg of a field (or variant) of type `ty` inside an item of feature `own`:
-    /// gated by the type's feature when that is another one.
-    pub fn cfg_for_use(&self, own: &str, ty: &str) -> TokenStream {
-        match self.feature_of(ty) {
-            Some(f) if f != own => self.cfg([f.as_str()]),
-            _ => TokenStream::new(),
+    /// The cfg of a variant of type `variant` of the `Any…` enum of `owner`: none
+    /// when both exist with the same features.
+    pub fn cfg_for_variant(&self, owner: &str, variant: &str) -> TokenStream {
+        let gate = self.gate_of(variant);
+        if gate == self.gate_of(owner) {
+            return TokenStream::new();
         }
+        self.cfg(gate.iter().map(String::as_str))
     }
 
     pub fn is_boxed(&self, owner: &str, property: &str) -> bool {

@@ -35,8 +35,11 @@ pub(crate) struct Module<'a> {
     children: Vec<Module<'a>>,
     /// Names the parent re-exports from this module.
     exports: Vec<String>,
-    /// Cargo features the module (and its re-exports) needs.
+    /// Cargo features any one of which makes the module (and its re-exports) exist.
     features: Vec<String>,
+    /// Re-exports everything public (`pub use self::x::*`): the module's items are
+    /// gated one by one.
+    glob_export: bool,
 }
 
 enum Content<'a> {
@@ -60,6 +63,7 @@ impl<'a> Module<'a> {
             children: Vec::new(),
             exports: Vec::new(),
             features: Vec::new(),
+            glob_export: false,
         }
     }
 }
@@ -100,7 +104,7 @@ fn namespace_module<'a>(
         .filter(|t| t.def.namespace == namespace)
     {
         let mut file = Module::new(&info.file, false, Content::Type(info));
-        file.features.extend(index.feature_of(&info.qualified));
+        file.features = index.gate_of(&info.qualified);
         file.exports.push(info.name.clone());
         file.exports
             .extend(info.any.iter().map(|any| any.name.clone()));
@@ -112,8 +116,7 @@ fn namespace_module<'a>(
         .filter(|e| e.def.namespace == namespace)
     {
         let mut file = Module::new(&info.file, false, Content::Enum(info));
-        file.features
-            .extend(index.feature_of(&info.def.qualified()));
+        file.features = index.gate_of(&info.def.qualified());
         file.exports.push(info.name.clone());
         module.children.push(file);
     }
@@ -124,9 +127,8 @@ fn namespace_module<'a>(
         );
         for page in requests {
             let mut file = Module::new(&page.file, true, Content::Requests(page));
-            file.features = page_features(index, page);
-            file.exports
-                .extend(page.functions.iter().map(|f| f.name.clone()));
+            file.features = page_features(page);
+            file.glob_export = true;
             requests_module.children.push(file);
         }
         module.children.push(requests_module);
@@ -135,16 +137,14 @@ fn namespace_module<'a>(
     module
 }
 
-/// A page's functions need their own workload's feature and those of the types
-/// they take and return.
-fn page_features(index: &Index<'_>, page: &RequestFile<'_>) -> Vec<String> {
-    let mut features = std::collections::BTreeSet::new();
-    for f in &page.functions {
-        features.insert(super::names::feature_name(&f.op.workload));
-        for ty in f.op.body.iter().chain(&f.op.response) {
-            features.extend(index.feature_of(ty));
-        }
-    }
+/// A request file exists with the feature of any of its functions (each
+/// function is gated by its own).
+fn page_features(page: &RequestFile<'_>) -> Vec<String> {
+    let features = page
+        .functions
+        .iter()
+        .map(|f| super::names::feature_name(&f.op.workload));
+    let features: std::collections::BTreeSet<String> = features.collect();
     features.into_iter().collect()
 }
 
@@ -239,8 +239,11 @@ impl Module<'_> {
         // formatting is prettyplease's, and `docbind check` compares bytes).
         let exports = self.exports.iter().map(|name| ident(name));
         let cfg = index.cfg(self.features.iter().map(String::as_str));
-        let reexport =
-            (!self.exports.is_empty()).then(|| quote!(#cfg pub use self::#name::{#(#exports),*};));
+        let reexport = if self.glob_export {
+            Some(quote!(#cfg pub use self::#name::*;))
+        } else {
+            (!self.exports.is_empty()).then(|| quote!(#cfg pub use self::#name::{#(#exports),*};))
+        };
         attrs = Some(quote!(#cfg #attrs));
         let skip = (layout == Layout::Files).then(|| quote!(#[rustfmt::skip]));
         let body = match layout {
@@ -379,13 +382,17 @@ pub(crate) fn crate_attrs(index: &Index<'_>) -> TokenStream {
 pub(crate) fn cargo_toml(
     opts: &EmitOptions,
     header: &str,
-    features: &std::collections::BTreeSet<String>,
+    features: &BTreeMap<String, Vec<String>>,
 ) -> String {
-    // One feature per workload; `full` (the default) has them all.
-    let all: Vec<String> = features.iter().map(|f| toml_string(f)).collect();
+    // One feature per workload, enabling the workloads whose entities its items
+    // refer to; `full` (the default) has them all.
+    let all: Vec<String> = features.keys().map(|f| toml_string(f)).collect();
     let each: String = features
         .iter()
-        .map(|f| format!("{} = []\n", toml_string(f)))
+        .map(|(f, deps)| {
+            let deps: Vec<String> = deps.iter().map(|d| toml_string(d)).collect();
+            format!("{} = [{}]\n", toml_string(f), deps.join(", "))
+        })
         .collect();
     format!(
         "# {header}\n\

@@ -12,6 +12,7 @@ mod cycles;
 mod docs;
 mod enums;
 mod eq;
+mod gates;
 mod index;
 mod krate;
 mod names;
@@ -37,7 +38,7 @@ use index::{Gating, Index};
 use krate::Layout;
 use proc_macro2::TokenStream;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Settings of one emission.
 #[derive(Clone, Debug)]
@@ -135,6 +136,28 @@ pub fn rust_types<'a>(
                 index.type_ref(q).to_string().replace(' ', ""),
             )
         })
+        .collect()
+}
+
+/// The qualified names of the types and enums that exist in the emitted crate
+/// built with `--no-default-features --features <features>`: those of the
+/// features and of every feature they enable, and the value types these use.
+/// For tools that compare a feature set with something else (the compile bench).
+pub fn feature_items(model: &Model, features: &[&str]) -> BTreeSet<String> {
+    let index = Index::new(model, Gating::ByFeature);
+    let declared = index.features();
+    let mut on: BTreeSet<&str> = BTreeSet::new();
+    let mut queue: Vec<&str> = features.to_vec();
+    while let Some(feature) = queue.pop() {
+        if on.insert(feature) {
+            let deps = declared.get(feature).into_iter().flatten();
+            queue.extend(deps.map(String::as_str));
+        }
+    }
+    let qualified = index.types.keys().chain(index.enums.keys());
+    qualified
+        .filter(|q| index.gate_of(q).iter().any(|f| on.contains(f.as_str())))
+        .cloned()
         .collect()
 }
 
@@ -267,3 +290,5 @@ fn space_items(code: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_features;

@@ -35,16 +35,20 @@ pub(crate) struct RequestFn<'m> {
 /// path (`users.rs` holds `/users/...`, `me.rs` holds `/me/...`): where a user
 /// of the REST API looks for them, and a file changes only when its paths do.
 pub(crate) fn plan<'m>(index: &Index<'m>) -> BTreeMap<String, Vec<RequestFile<'m>>> {
+    // Segments that differ in letter case only (`/directoryRoles`, `/directoryroles`)
+    // are one module.
     let mut groups: BTreeMap<(String, String), Vec<&'m Operation>> = BTreeMap::new();
     for op in &index.model.operations {
         let namespace = op_namespace(index, op).unwrap_or(&index.default_namespace);
+        let key = first_segment(op).to_ascii_lowercase();
         groups
-            .entry((namespace.to_string(), first_segment(op)))
+            .entry((namespace.to_string(), key))
             .or_default()
             .push(op);
     }
     let mut by_namespace: BTreeMap<String, Vec<(String, Vec<&'m Operation>)>> = BTreeMap::new();
-    for ((namespace, module), mut ops) in groups {
+    for ((namespace, _), mut ops) in groups {
+        let module = spelling(&ops);
         // Names are unique in the model; method and path only make sure the
         // order never depends on the input's.
         ops.sort_by(|a, b| (&a.name, &a.method, &a.path).cmp(&(&b.name, &b.method, &b.path)));
@@ -57,6 +61,21 @@ pub(crate) fn plan<'m>(index: &Index<'m>) -> BTreeMap<String, Vec<RequestFile<'m
         .into_iter()
         .map(|(namespace, groups)| (namespace, name_files(groups)))
         .collect()
+}
+
+/// The spelling of a group's first segment: the one most of its operations
+/// use, then the one with more capitals (Graph writes paths in camel case),
+/// then the first in byte order.
+fn spelling(ops: &[&Operation]) -> String {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for op in ops {
+        *counts.entry(first_segment(op)).or_default() += 1;
+    }
+    let capitals = |s: &str| s.chars().filter(char::is_ascii_uppercase).count();
+    let best = counts
+        .iter()
+        .max_by(|(a, m), (b, n)| m.cmp(n).then(capitals(a).cmp(&capitals(b))).then(b.cmp(a)));
+    best.map(|(s, _)| s.clone()).unwrap_or_default()
 }
 
 /// The first literal word of the path (`/users/{id}` → `users`), `root` for none.
@@ -105,15 +124,26 @@ fn op_namespace<'m>(index: &Index<'m>, op: &Operation) -> Option<&'m str> {
 
 /// The functions of one file.
 pub(crate) fn request_fns(index: &Index<'_>, file: &RequestFile<'_>) -> Result<TokenStream, Error> {
+    // Functions of one workload only: the file's cfg is theirs.
+    let workloads: BTreeSet<&str> = file
+        .functions
+        .iter()
+        .map(|f| f.op.workload.as_str())
+        .collect();
+    let gate_each = workloads.len() > 1;
     let functions = file
         .functions
         .iter()
-        .map(|function| request_fn(index, function))
+        .map(|function| request_fn(index, function, gate_each))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(quote!(#(#functions)*))
 }
 
-fn request_fn(index: &Index<'_>, function: &RequestFn<'_>) -> Result<TokenStream, Error> {
+fn request_fn(
+    index: &Index<'_>,
+    function: &RequestFn<'_>,
+    gate: bool,
+) -> Result<TokenStream, Error> {
     let op = function.op;
     let params = params(op);
     let body = body_param(index, op);
@@ -146,8 +176,13 @@ fn request_fn(index: &Index<'_>, function: &RequestFn<'_>) -> Result<TokenStream
     let method = method(&op.method);
     let status = Literal::u16_unsuffixed(op.status);
     let response = response_type(index, op);
+    // The function exists with its workload's feature, which enables whatever
+    // its body and response types need.
+    let feature = names::feature_name(&op.workload);
+    let cfg = gate.then(|| index.cfg([feature.as_str()]));
     Ok(quote! {
         #doc
+        #cfg
         #allow
         pub fn #name(#(#params: &str,)* #body) -> crate::runtime::Request<#response> {
             crate::runtime::Request::new(#method, #path, #status)
@@ -399,6 +434,24 @@ fn table<'a>(title: &str, head: [&str; 2], rows: impl Iterator<Item = [&'a str; 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segments_differing_in_case_are_one_module_spelled_as_most_ops_spell_it() {
+        let op = super::super::tests::op;
+        let ops = [
+            op("a", "GET", "/directoryRoles", 200),
+            op("b", "GET", "/directoryroles/{id}", 200),
+            op("c", "GET", "/directoryRoles/{id}/members", 200),
+        ];
+        let refs: Vec<&Operation> = ops.iter().collect();
+        assert_eq!(spelling(&refs), "directoryRoles");
+        assert_eq!(
+            spelling(&refs[..2]),
+            "directoryRoles",
+            "a tie: more capitals"
+        );
+        assert_eq!(spelling(&refs[1..2]), "directoryroles");
+    }
 
     #[test]
     fn path_literals_stay_inside_their_segment() {

@@ -13,13 +13,12 @@ pub(crate) fn any_items(index: &Index<'_>, info: &TypeInfo<'_>) -> TokenStream {
     let Some(any) = &info.any else {
         return TokenStream::new();
     };
-    // A derived type of another workload is a variant only with its feature;
-    // without it, such a value is read as the base type, losing nothing.
-    let own = index.feature_of(&info.qualified).unwrap_or_default();
+    // A derived type that exists with other features is a variant only with
+    // them; without it, such a value is read as the base type, losing nothing.
     let cfgs: Vec<TokenStream> = any
         .variants
         .iter()
-        .map(|v| index.cfg_for_use(&own, &v.qualified))
+        .map(|v| index.cfg_for_variant(&info.qualified, &v.qualified))
         .collect();
     let enum_item = enum_item(index, info, any, &cfgs);
     let serialize = serialize_impl(any, &cfgs);

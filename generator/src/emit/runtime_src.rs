@@ -116,12 +116,17 @@ impl<R> Request<R> {
         }
     }
 
-    /// Sets the JSON body to `body`, or says why it cannot be written as JSON.
+    /// Sets the JSON body to `body` and `Content-Type: application/json`, or says
+    /// why it cannot be written as JSON.
     pub fn try_with_json<B: Serialize + ?Sized>(
         mut self,
         body: &B,
     ) -> Result<Self, serde_json::Error> {
         self.body = Some(serde_json::to_value(body)?);
+        self.headers
+            .retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
+        self.headers
+            .push(("Content-Type".into(), "application/json".into()));
         Ok(self)
     }
 
@@ -956,6 +961,22 @@ mod tests {
             assert_eq!(thing.name, name);
             assert_eq!(serde_json::to_string(&thing).unwrap(), json);
         }
+    }
+
+    #[test]
+    fn a_json_body_says_its_content_type() {
+        let request: Request<()> = Request::new(Method::Post, "/x", 204)
+            .header("content-type", "text/plain")
+            .with_json(&serde_json::json!({"a": 1}));
+        let content_types: Vec<&(String, String)> = request
+            .headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+            .collect();
+        assert_eq!(
+            content_types,
+            [&("Content-Type".to_string(), "application/json".to_string())]
+        );
     }
 
     #[test]

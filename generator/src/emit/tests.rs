@@ -15,7 +15,7 @@ use crate::model::{
 const GRAPH: &str = "microsoft.graph";
 const CALLS: &str = "microsoft.graph.callRecords";
 
-fn prop(name: &str, ty: &str) -> Property {
+pub(super) fn prop(name: &str, ty: &str) -> Property {
     Property {
         name: name.into(),
         ty: ty.into(),
@@ -33,7 +33,12 @@ fn many(name: &str, ty: &str) -> Property {
     }
 }
 
-fn ty(namespace: &str, name: &str, base: Option<&str>, properties: Vec<Property>) -> TypeDef {
+pub(super) fn ty(
+    namespace: &str,
+    name: &str,
+    base: Option<&str>,
+    properties: Vec<Property>,
+) -> TypeDef {
     TypeDef {
         name: name.into(),
         namespace: namespace.into(),
@@ -53,7 +58,7 @@ fn ty(namespace: &str, name: &str, base: Option<&str>, properties: Vec<Property>
     }
 }
 
-fn enumeration(namespace: &str, name: &str, members: &[&str], flags: bool) -> EnumDef {
+pub(super) fn enumeration(namespace: &str, name: &str, members: &[&str], flags: bool) -> EnumDef {
     EnumDef {
         name: name.into(),
         namespace: namespace.into(),
@@ -118,7 +123,7 @@ fn template(path: &str) -> PathTemplate {
     }
 }
 
-fn op(name: &str, method: &str, path: &str, status: u16) -> Operation {
+pub(super) fn op(name: &str, method: &str, path: &str, status: u16) -> Operation {
     Operation {
         name: name.into(),
         method: method.into(),
@@ -484,12 +489,12 @@ fn emitted() -> Output {
 
 /// Whether `text` holds `code`, ignoring whitespace (so formatting choices of
 /// prettyplease do not matter).
-fn has(text: &str, code: &str) -> bool {
+pub(super) fn has(text: &str, code: &str) -> bool {
     let squash = |s: &str| s.split_whitespace().collect::<String>();
     squash(text).contains(&squash(code))
 }
 
-fn file<'o>(output: &'o Output, path: &str) -> &'o str {
+pub(super) fn file<'o>(output: &'o Output, path: &str) -> &'o str {
     output
         .files
         .get(path)
@@ -908,7 +913,7 @@ fn request_functions() {
     assert!(
         has(
             requests,
-            "#[cfg(feature = \"test\")] #[rustfmt::skip] pub mod me; #[cfg(feature = \"test\")] pub use self::me::user_get_me;"
+            "#[cfg(feature = \"test\")] #[rustfmt::skip] pub mod me; #[cfg(feature = \"test\")] pub use self::me::*;"
         ),
         "{requests}"
     );
@@ -1021,7 +1026,7 @@ fn sample_crate_snapshot() {
 /// `<target dir>/tmp`, where the integration tests build their generated crates
 /// too (cargo sets CARGO_TARGET_TMPDIR only for those): this test binary is
 /// `<target dir>/<profile>/deps/<name>`.
-fn target_tmp() -> std::path::PathBuf {
+pub(super) fn target_tmp() -> std::path::PathBuf {
     let exe = std::env::current_exe().unwrap();
     exe.ancestors().nth(3).unwrap().join("tmp")
 }

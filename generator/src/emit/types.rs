@@ -39,21 +39,13 @@ pub(crate) fn struct_item(index: &Index<'_>, info: &TypeInfo<'_>) -> TokenStream
     let doc = docs::attrs(info.def.description.as_deref().unwrap_or_default());
     let name = ident(&info.name);
     let fields = fields(index, info);
-    let own = index.feature_of(&info.qualified).unwrap_or_default();
-    // A field whose type belongs to another workload exists only with that
-    // workload's feature; without it, its JSON stays in the additional properties.
-    let cfgs: Vec<TokenStream> = fields
-        .iter()
-        .map(|f| index.cfg_for_use(&own, &f.prop.ty))
-        .collect();
-    let definitions = fields.iter().zip(&cfgs).map(|(field, cfg)| {
-        let tokens = field_tokens(index, info, field);
-        quote!(#cfg #tokens)
-    });
-    let object = object_impl(&name, &fields, &cfgs);
+    // No field is gated: the features that make this struct exist make its
+    // fields' types exist too (see `gates`).
+    let definitions = fields.iter().map(|field| field_tokens(index, info, field));
+    let object = object_impl(&name, &fields);
     let odata_type = ident(ODATA_TYPE_FIELD);
     let additional = ident(ADDITIONAL_FIELD);
-    let (eq_derive, eq_impl) = eq::partial_eq(&name, &eq_fields(&fields, &cfgs));
+    let (eq_derive, eq_impl) = eq::partial_eq(&name, &eq_fields(&fields));
     quote! {
         #doc
         #[derive(Clone, Debug, Default #eq_derive)]
@@ -70,22 +62,18 @@ pub(crate) fn struct_item(index: &Index<'_>, info: &TypeInfo<'_>) -> TokenStream
     }
 }
 
-/// Every field of the struct with its cfg, for [`eq::partial_eq`].
-fn eq_fields(fields: &[Field<'_>], cfgs: &[TokenStream]) -> Vec<(Ident, TokenStream)> {
-    let own = fields
-        .iter()
-        .zip(cfgs)
-        .map(|(f, cfg)| (ident(&f.name), cfg.clone()));
-    let fixed = |name| (ident(name), TokenStream::new());
-    std::iter::once(fixed(ODATA_TYPE_FIELD))
+/// Every field of the struct, for [`eq::partial_eq`].
+fn eq_fields(fields: &[Field<'_>]) -> Vec<Ident> {
+    let own = fields.iter().map(|f| ident(&f.name));
+    std::iter::once(ident(ODATA_TYPE_FIELD))
         .chain(own)
-        .chain([fixed(ADDITIONAL_FIELD)])
+        .chain([ident(ADDITIONAL_FIELD)])
         .collect()
 }
 
 /// `Object` (per-field reading and writing) plus one-line serde impls on top of it:
 /// far less code for the compiler than a serde derive with flatten.
-fn object_impl(name: &Ident, fields: &[Field<'_>], cfgs: &[TokenStream]) -> TokenStream {
+fn object_impl(name: &Ident, fields: &[Field<'_>]) -> TokenStream {
     let names: Vec<Ident> = fields.iter().map(|f| ident(&f.name)).collect();
     let json: Vec<&str> = fields.iter().map(|f| f.prop.name.as_str()).collect();
     let odata_type = ident(ODATA_TYPE_FIELD);
@@ -95,13 +83,13 @@ fn object_impl(name: &Ident, fields: &[Field<'_>], cfgs: &[TokenStream]) -> Toke
             fn read(reader: &mut crate::runtime::ObjectReader) -> Self {
                 Self {
                     #odata_type: reader.odata_type(),
-                    #(#cfgs #names: reader.field(#json),)*
+                    #(#names: reader.field(#json),)*
                     #additional: reader.rest(),
                 }
             }
             fn write(&self, writer: &mut crate::runtime::ObjectWriter) {
                 writer.odata_type(&self.#odata_type);
-                #(#cfgs writer.field(#json, &self.#names);)*
+                #(writer.field(#json, &self.#names);)*
                 writer.rest(&self.#additional);
             }
         }
