@@ -7,11 +7,11 @@
 //! Run with `cargo run -p docbind-everyday --example update_user`.
 
 use docbind_generated::graph::requests::users;
-use docbind_generated::graph::UserUpdateRequestBody;
+use docbind_generated::graph::User;
 use docbind_generated::Field;
 
 fn main() -> Result<(), docbind_generated::Error> {
-    let changes = UserUpdateRequestBody {
+    let changes = User {
         job_title: "Principal Analyst".into(),
         mobile_phone: Field::Null,
         ..Default::default()
