@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo bench -p docbind --bench compile                          # v1.0, all features
-//! cargo bench -p docbind --bench compile -- --sets v1.0,beta --feature users
+//! cargo bench -p docbind --bench compile -- --sets v1.0,beta --feature users,outlook
 //! ```
 //!
 //! For each set of pages (`--sets`, default `v1.0`) it writes, under
@@ -16,7 +16,7 @@
 //! empty `src/lib.rs`), so the timed `cargo build` (debug, under `nice`) compiles the
 //! generated crate alone. Prints each time and docbind / baseline.
 //!
-//! `--feature NAME` also builds docbind's crate with `--no-default-features
+//! `--feature NAME[,NAME...]` also builds, for each NAME, docbind's crate with `--no-default-features
 //! --features NAME`, against a baseline of the same items (`docbind::emit::feature_items`:
 //! the types and enums of its workload and of the features it enables, and the value
 //! types they use). Without
@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut sets = vec!["v1.0".to_string()];
-    let mut feature: Option<String> = None;
+    let mut features: Vec<String> = Vec::new();
     let mut reps = 1usize;
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -44,7 +44,11 @@ fn main() -> ExitCode {
                     sets = s.split(',').map(str::to_string).collect();
                 }
             }
-            "--feature" => feature = it.next().cloned(),
+            "--feature" => {
+                if let Some(list) = it.next() {
+                    features.extend(list.split(',').map(str::to_string));
+                }
+            }
             "--reps" => reps = it.next().and_then(|n| n.parse().ok()).unwrap_or(1).max(1),
             _ => {} // `--bench` and whatever else cargo passes
         }
@@ -76,7 +80,7 @@ fn main() -> ExitCode {
             println!("{set}: skipped: {} is not a folder", input.display());
             continue;
         }
-        if let Err(e) = bench_set(set, &input, &work, &targets, feature.as_deref(), reps) {
+        if let Err(e) = bench_set(set, &input, &work, &targets, &features, reps) {
             println!("{set}: FAILED: {e}");
             failed = true;
         }
@@ -105,7 +109,7 @@ fn bench_set(
     input: &Path,
     work: &Path,
     targets: &[(&str, PathBuf); 2],
-    feature: Option<&str>,
+    features: &[String],
     reps: usize,
 ) -> Result<(), String> {
     let run = docbind::run_dirs(&[input.to_path_buf()]).map_err(|e| e.to_string())?;
@@ -152,30 +156,29 @@ fn bench_set(
         d.as_secs_f64() / b.as_secs_f64()
     );
 
-    let Some(feature) = feature else {
-        return Ok(());
-    };
-    if !has_features {
-        println!("  --features {feature}: skipped: the emitted Cargo.toml has no [features]");
+    if !features.is_empty() && !has_features {
+        println!("  --feature: skipped: the emitted Cargo.toml has no [features]");
         return Ok(());
     }
-    let fbase_dir = work.join(format!("{slug}-baseline-{feature}"));
-    let fbase = baseline(model, &format!("baseline-{slug}-{feature}"), Some(feature));
-    write_crate(&fbase_dir, &fbase)?;
-    let fb = time_build(&fbase_dir, &targets[1].1, &[], reps)?;
-    let fd = time_build(
-        &docbind_dir,
-        &targets[0].1,
-        &["--no-default-features", "--features", feature],
-        reps,
-    )?;
-    println!(
-        "  --features {feature}: baseline of its items {:>5.1} s   docbind {:>7.1} s   docbind/baseline = {:.2}   (docbind {feature} / baseline all = {:.2})",
-        fb.as_secs_f64(),
-        fd.as_secs_f64(),
-        fd.as_secs_f64() / fb.as_secs_f64(),
-        fd.as_secs_f64() / b.as_secs_f64()
-    );
+    for feature in features {
+        let fbase_dir = work.join(format!("{slug}-baseline-{feature}"));
+        let fbase = baseline(model, &format!("baseline-{slug}-{feature}"), Some(feature));
+        write_crate(&fbase_dir, &fbase)?;
+        let fb = time_build(&fbase_dir, &targets[1].1, &[], reps)?;
+        let fd = time_build(
+            &docbind_dir,
+            &targets[0].1,
+            &["--no-default-features", "--features", feature],
+            reps,
+        )?;
+        println!(
+            "  --features {feature}: baseline of its items {:>5.1} s   docbind {:>7.1} s   docbind/baseline = {:.2}   (docbind {feature} / baseline all = {:.2})",
+            fb.as_secs_f64(),
+            fd.as_secs_f64(),
+            fd.as_secs_f64() / fb.as_secs_f64(),
+            fd.as_secs_f64() / b.as_secs_f64()
+        );
+    }
     Ok(())
 }
 
