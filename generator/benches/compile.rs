@@ -23,13 +23,16 @@
 //! `[features]` in the emitted Cargo.toml that variant is skipped. `--reps N` times
 //! each build N times (median; default 1). These builds take minutes on 2 cores.
 
+mod support;
+
 use docbind::emit::{EmitOptions, Output};
 use docbind::model::{Model, TypeDef};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
-use std::time::{Duration, Instant};
+use std::time::Instant;
+use support::{children_cpu, Timed};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -150,10 +153,10 @@ fn bench_set(
     let b = time_build(&base_dir, &targets[1].1, &[], reps)?;
     let d = time_build(&docbind_dir, &targets[0].1, all, reps)?;
     println!(
-        "  all features:  baseline {:>7.1} s   docbind {:>7.1} s   docbind/baseline = {:.2}",
-        b.as_secs_f64(),
-        d.as_secs_f64(),
-        d.as_secs_f64() / b.as_secs_f64()
+        "  all features:  baseline {}   docbind {}   docbind/baseline = {}",
+        b.show(),
+        d.show(),
+        d.ratio(b)
     );
 
     if !features.is_empty() && !has_features {
@@ -172,11 +175,11 @@ fn bench_set(
             reps,
         )?;
         println!(
-            "  --features {feature}: baseline of its items {:>5.1} s   docbind {:>7.1} s   docbind/baseline = {:.2}   (docbind {feature} / baseline all = {:.2})",
-            fb.as_secs_f64(),
-            fd.as_secs_f64(),
-            fd.as_secs_f64() / fb.as_secs_f64(),
-            fd.as_secs_f64() / b.as_secs_f64()
+            "  --features {feature}: baseline of its items {}   docbind {}   docbind/baseline = {}   (docbind {feature} / baseline all = {})",
+            fb.show(),
+            fd.show(),
+            fd.ratio(fb),
+            fd.ratio(b)
         );
     }
     Ok(())
@@ -219,23 +222,29 @@ fn write_crate(dir: &Path, output: &Output) -> Result<(), String> {
 }
 
 /// Builds the dependencies of the crate in `dir` (with an empty `src/lib.rs`), then
-/// times `cargo build <flags>` of the crate itself, `reps` times; the median.
-fn time_build(dir: &Path, target: &Path, flags: &[&str], reps: usize) -> Result<Duration, String> {
+/// times `cargo build <flags>` of the crate itself, `reps` times; the medians.
+fn time_build(dir: &Path, target: &Path, flags: &[&str], reps: usize) -> Result<Timed, String> {
     let lib = dir.join("src/lib.rs");
     let real = std::fs::read(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
     std::fs::write(&lib, "").map_err(|e| e.to_string())?;
     let deps = cargo(dir, target, flags);
     std::fs::write(&lib, &real).map_err(|e| e.to_string())?;
     deps?;
-    let mut times = Vec::new();
+    let mut walls = Vec::new();
+    let mut cpus = Vec::new();
     for _ in 0..reps {
         touch(&lib)?;
-        let start = Instant::now();
+        let (start, cpu) = (Instant::now(), children_cpu());
         cargo(dir, target, flags)?;
-        times.push(start.elapsed());
+        walls.push(start.elapsed());
+        cpus.push(children_cpu().saturating_sub(cpu));
     }
-    times.sort();
-    Ok(times[times.len() / 2])
+    walls.sort();
+    cpus.sort();
+    Ok(Timed {
+        wall: walls[walls.len() / 2],
+        cpu: cpus[cpus.len() / 2],
+    })
 }
 
 /// Moves the mtime of `path` forward, so that cargo builds the crate again.
