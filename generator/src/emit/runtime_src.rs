@@ -582,6 +582,11 @@ impl fmt::Display for ServiceError {
         if let Some(after) = &self.retry_after {
             write!(f, "; retry after {after}")?;
         }
+        match self.status {
+            401 => f.write_str("; the access token is missing, expired or not for this service")?,
+            403 => f.write_str("; the token lacks a permission this request needs (see its docs)")?,
+            _ => {}
+        }
         let ids = [
             ("request-id", &self.request_id),
             ("client-request-id", &self.client_request_id),
@@ -1222,6 +1227,21 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "GET /users/x?$select=id answered 502 [request-id h-1, date Tue, 01 Dec 2026 10:00:00 GMT]"
+        );
+    }
+
+    #[test]
+    fn refused_tokens_say_what_to_check() {
+        let request: Request<()> = Request::new(Method::Get, "/me", 200);
+        let body = br#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation."}}"#;
+        assert_eq!(
+            request.parse_response(403, &[], body).unwrap_err().to_string(),
+            "GET /me answered 403 (Authorization_RequestDenied): Insufficient privileges to complete the operation.; \
+             the token lacks a permission this request needs (see its docs)"
+        );
+        assert_eq!(
+            request.parse_response(401, &[], b"").unwrap_err().to_string(),
+            "GET /me answered 401; the access token is missing, expired or not for this service"
         );
     }
 
