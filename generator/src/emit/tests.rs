@@ -155,6 +155,8 @@ pub(super) fn op(name: &str, method: &str, path: &str, status: u16) -> Operation
             file: format!("api/{}.md", name.trim_end_matches("-me")),
             line: 3,
         },
+        query_options: Vec::new(),
+        optional_headers: Vec::new(),
         sources: Vec::new(),
     }
 }
