@@ -805,3 +805,20 @@ pub fn tagged<'de, D: Deserializer<'de>>(
 pub fn variant<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
     serde_json::from_value(value).map_err(E::custom)
 }
+
+// OData string literals.
+
+/// `value` as an OData string literal: in single quotes, each `'` in it doubled
+/// (`O'Neil` → `'O''Neil'`), for the `$filter` expressions of
+/// [`Request::query`]. (The request is encoded as a whole when it is sent.)
+pub fn odata_string(value: &str) -> String {
+    ["'", &escape_odata_string(value), "'"].concat()
+}
+
+/// `value` with each `'` doubled: the text of an OData string literal between
+/// its quotes. Request functions write their parameters this way where the
+/// path or a query value puts them in quotes (`getReport(period='{period}')`),
+/// so that no value can end the literal.
+pub fn escape_odata_string(value: &str) -> String {
+    value.replace('\'', "''")
+}

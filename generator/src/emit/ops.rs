@@ -276,6 +276,9 @@ fn method(written: &str) -> TokenStream {
 enum Piece<'p> {
     Text(String),
     Param(&'p Ident),
+    /// A parameter inside an OData string literal (`period='{period}'`): its
+    /// single quotes are doubled, so that no value ends the literal early.
+    Quoted(&'p Ident),
 }
 
 #[derive(Clone, Copy)]
@@ -306,14 +309,27 @@ fn pieces<'p>(
     op: &Operation,
     literal: fn(&str) -> String,
 ) -> Result<Vec<Piece<'p>>, Error> {
+    // Single quotes so far: a parameter after an odd number of them is inside
+    // a string literal (`f(a='x',b='{y}')`; a doubled `''` counts twice).
+    let mut quotes = 0usize;
     let piece = |part: &PathPart| match part {
-        PathPart::Literal(text) => Ok(Piece::Text(literal(text))),
-        PathPart::Param(i) => params.get(*i).map(Piece::Param).ok_or_else(|| {
-            Error::Internal(format!(
-                "operation {}: path parameter #{i} is not in its template",
-                op.name
-            ))
-        }),
+        PathPart::Literal(text) => {
+            quotes += text.matches('\'').count();
+            Ok(Piece::Text(literal(text)))
+        }
+        PathPart::Param(i) => {
+            let param = params.get(*i).ok_or_else(|| {
+                Error::Internal(format!(
+                    "operation {}: path parameter #{i} is not in its template",
+                    op.name
+                ))
+            })?;
+            Ok(if quotes % 2 == 1 {
+                Piece::Quoted(param)
+            } else {
+                Piece::Param(param)
+            })
+        }
     };
     Ok(merge_text(
         parts.iter().map(piece).collect::<Result<_, _>>()?,
@@ -341,6 +357,12 @@ fn pieces_expr(pieces: &[Piece<'_>], usage: PieceUse) -> TokenStream {
             quote!(crate::runtime::encode_segment(#param).as_str())
         }
         (Piece::Param(param), PieceUse::Query) => quote!(#param),
+        (Piece::Quoted(param), PieceUse::Path) => {
+            quote!(crate::runtime::encode_segment(&crate::runtime::escape_odata_string(#param)).as_str())
+        }
+        (Piece::Quoted(param), PieceUse::Query) => {
+            quote!(crate::runtime::escape_odata_string(#param).as_str())
+        }
     };
     match pieces {
         [] => quote!(""),

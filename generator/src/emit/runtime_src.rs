@@ -805,6 +805,23 @@ pub fn variant<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result
     serde_json::from_value(value).map_err(E::custom)
 }
 
+// OData string literals.
+
+/// `value` as an OData string literal: in single quotes, each `'` in it doubled
+/// (`O'Neil` → `'O''Neil'`), for the `$filter` expressions of
+/// [`Request::query`]. (The request is encoded as a whole when it is sent.)
+pub fn odata_string(value: &str) -> String {
+    ["'", &escape_odata_string(value), "'"].concat()
+}
+
+/// `value` with each `'` doubled: the text of an OData string literal between
+/// its quotes. Request functions write their parameters this way where the
+/// path or a query value puts them in quotes (`getReport(period='{period}')`),
+/// so that no value can end the literal.
+pub fn escape_odata_string(value: &str) -> String {
+    value.replace('\'', "''")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1127,5 +1144,14 @@ mod tests {
     #[should_panic(expected = "the request body cannot be written as JSON")]
     fn with_json_does_not_send_null_in_place_of_the_body() {
         let _: Request<()> = Request::new(Method::Post, "/x", 201).with_json(&unwritable());
+    }
+
+    #[test]
+    fn odata_strings_double_their_quotes() {
+        assert_eq!(odata_string("it's ''"), "'it''s '''''");
+        assert_eq!(odata_string(""), "''");
+        assert_eq!(escape_odata_string("a'b"), "a''b");
+        // What a parameter in quotes becomes in a path segment.
+        assert_eq!(encode_segment(&escape_odata_string("D'7")), "D%27%277");
     }
 }

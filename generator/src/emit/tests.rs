@@ -880,7 +880,7 @@ fn request_functions() {
     assert!(
         has(
             &list,
-            ".query(\"$filter\", [\"startswith(displayName,'\", prefix, \"')\"].concat())"
+            ".query(\"$filter\", [\"startswith(displayName,'\", crate::runtime::escape_odata_string(prefix).as_str(), \"')\",].concat(),)"
         ),
         "{list}"
     );
@@ -1201,6 +1201,11 @@ fn request_functions_build_safe_requests() {
     assert_eq!(page.next_link.as_deref(), Some("https://next"));
     let report = requests::report_get("D7", "x");
     assert_eq!(report.path, "/reports/getReport(period='D7',body='x')");
+    // A quote cannot end the literal: it is doubled (then encoded).
+    let report = requests::report_get("D7')/x?a=('", "x");
+    assert_eq!(report.path, "/reports/getReport(period='D7%27%27%29%2Fx%3Fa%3D%28%27%27',body='x')");
+    let list = requests::user_list("O'Neil') or true or ('");
+    assert_eq!(list.path_and_query(), "/users?$filter=startswith(displayName,'O''Neil'')%20or%20true%20or%20(''')&$top=5");
     let user = graph::User { display_name: Field::Null, ..Default::default() };
     let update = requests::user_update("1", &user);
     assert_eq!(update.method, Method::Patch);
