@@ -58,7 +58,12 @@ impl fmt::Display for Method {
 }
 
 /// A request ready to be sent, answered by a response body of type `R`.
-pub struct Request<R> {
+///
+/// `O` says which typed query options it offers (see [`supports`]): a request
+/// function whose page lists `$select` returns a request with [`Request::select`].
+/// The default, [`NoOptions`], offers none; [`Request::query`] and
+/// [`Request::header`] add anything to any request.
+pub struct Request<R, O = NoOptions> {
     pub method: Method,
     /// Percent-encoded path, starting with `/`, relative to the service root; or
     /// an absolute URL the service gave (a next page, see [`Request::next_page`]).
@@ -69,10 +74,10 @@ pub struct Request<R> {
     /// The JSON body, if the request has one.
     pub body: Option<Value>,
     expected_status: u16,
-    response: PhantomData<fn() -> R>,
+    response: PhantomData<fn() -> (R, O)>,
 }
 
-impl<R> Request<R> {
+impl<R, O> Request<R, O> {
     /// A request without query, headers or body. `path` must already be encoded
     /// (request functions encode every parameter with [`encode_segment`]).
     pub fn new(method: Method, path: impl Into<String>, expected_status: u16) -> Self {
@@ -167,7 +172,7 @@ fn is_absolute(path: &str) -> bool {
     lower.starts_with("https://") || lower.starts_with("http://")
 }
 
-impl<T> Request<Collection<T>> {
+impl<T, O> Request<Collection<T>, O> {
     /// The request for the page after `page`, or `None` on the last page. It is a
     /// GET of the page's nextLink (an absolute URL that holds the whole query, so
     /// the query options are not repeated) with this request's headers, which the
@@ -186,7 +191,7 @@ impl<T> Request<Collection<T>> {
     }
 }
 
-impl<R: DeserializeOwned> Request<R> {
+impl<R: DeserializeOwned, O> Request<R, O> {
     /// Reads the service's answer: for a 2xx status, the body as `R` (an empty body
     /// reads as JSON `null`, which is what `()` expects); otherwise
     /// [`Error::Service`] with the code and message of the service's error body.
@@ -205,7 +210,7 @@ impl<R: DeserializeOwned> Request<R> {
 
 // Written by hand rather than derived: a derive would require `R: Clone`/`R: Debug`/
 // `R: PartialEq` although no `R` is stored.
-impl<R> Clone for Request<R> {
+impl<R, O> Clone for Request<R, O> {
     fn clone(&self) -> Self {
         Request {
             method: self.method,
@@ -219,7 +224,7 @@ impl<R> Clone for Request<R> {
     }
 }
 
-impl<R> fmt::Debug for Request<R> {
+impl<R, O> fmt::Debug for Request<R, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
             .field("method", &self.method)
@@ -232,7 +237,7 @@ impl<R> fmt::Debug for Request<R> {
     }
 }
 
-impl<R> PartialEq for Request<R> {
+impl<R, O> PartialEq for Request<R, O> {
     fn eq(&self, other: &Self) -> bool {
         self.method == other.method
             && self.path == other.path
@@ -806,11 +811,144 @@ pub fn variant<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result
     serde_json::from_value(value).map_err(E::custom)
 }
 
-// OData string literals.
+// Query options: the typed setters a request offers when its page lists them.
+
+/// The options marker of a request that offers no typed query option.
+pub enum NoOptions {}
+
+/// Marker traits of the typed query options: a request `Request<R, O>` has the
+/// setter of each trait its options marker `O` implements. Request functions
+/// return markers named after their options (`crate::options::CountFilterSelect`
+/// has [`Request::count`], [`Request::filter`] and [`Request::select`]), from
+/// what the operation's pages list in their "Optional query parameters" section
+/// and request headers table.
+pub mod supports {
+    /// `$select`: [`Request::select`](super::Request::select).
+    pub trait Select {}
+    /// `$expand`: [`Request::expand`](super::Request::expand).
+    pub trait Expand {}
+    /// `$filter`: [`Request::filter`](super::Request::filter).
+    pub trait Filter {}
+    /// `$orderby`: [`Request::order_by`](super::Request::order_by).
+    pub trait OrderBy {}
+    /// `$search`: [`Request::search`](super::Request::search).
+    pub trait Search {}
+    /// `$count`: [`Request::count`](super::Request::count).
+    pub trait Count {}
+    /// `$top`: [`Request::top`](super::Request::top).
+    pub trait Top {}
+    /// `$skip`: [`Request::skip`](super::Request::skip).
+    pub trait Skip {}
+    /// The `ConsistencyLevel` header:
+    /// [`Request::consistency_level_eventual`](super::Request::consistency_level_eventual).
+    pub trait ConsistencyLevel {}
+    /// The `Prefer` header: [`Request::prefer`](super::Request::prefer).
+    pub trait Prefer {}
+}
+
+impl<R, O> Request<R, O> {
+    /// Sets query parameter `name` to `value`, replacing any value it had.
+    fn set_query(mut self, name: &str, value: String) -> Self {
+        self.query
+            .retain(|(known, _)| !known.eq_ignore_ascii_case(name));
+        self.query.push((name.to_string(), value));
+        self
+    }
+}
+
+impl<R, O: supports::Select> Request<R, O> {
+    /// `$select`: the properties to return, e.g. `&["id", "displayName"]`.
+    pub fn select(self, properties: &[&str]) -> Self {
+        self.set_query("$select", properties.join(","))
+    }
+}
+
+impl<R, O: supports::Expand> Request<R, O> {
+    /// `$expand`: the relationships to return inline, e.g. `&["manager"]` or
+    /// `&["members($select=id)"]`.
+    pub fn expand(self, relationships: &[&str]) -> Self {
+        self.set_query("$expand", relationships.join(","))
+    }
+}
+
+impl<R, O: supports::Filter> Request<R, O> {
+    /// `$filter`: an OData filter expression, as is, e.g.
+    /// `startswith(displayName,'A')`. Write string values in it with
+    /// [`odata_string`], which doubles their single quotes.
+    pub fn filter(self, expression: &str) -> Self {
+        self.set_query("$filter", expression.to_string())
+    }
+}
+
+impl<R, O: supports::OrderBy> Request<R, O> {
+    /// `$orderby`: properties to sort by, each optionally followed by ` asc` or
+    /// ` desc`, e.g. `&["displayName desc"]`.
+    pub fn order_by(self, properties: &[&str]) -> Self {
+        self.set_query("$orderby", properties.join(","))
+    }
+}
+
+impl<R, O: supports::Search> Request<R, O> {
+    /// `$search`: `text` in double quotes, as the service requires
+    /// (`"displayName:wa"`), with `"` and `\` in it escaped by a backslash.
+    pub fn search(self, text: &str) -> Self {
+        let mut quoted = String::with_capacity(text.len() + 2);
+        quoted.push('"');
+        for c in text.chars() {
+            if c == '"' || c == '\\' {
+                quoted.push('\\');
+            }
+            quoted.push(c);
+        }
+        quoted.push('"');
+        self.set_query("$search", quoted)
+    }
+}
+
+impl<R, O: supports::Count> Request<R, O> {
+    /// `$count`: whether the answer includes the total number of items
+    /// ([`Collection::count`]).
+    pub fn count(self, count: bool) -> Self {
+        self.set_query("$count", count.to_string())
+    }
+}
+
+impl<R, O: supports::Top> Request<R, O> {
+    /// `$top`: at most this many items (per page).
+    pub fn top(self, items: u32) -> Self {
+        self.set_query("$top", items.to_string())
+    }
+}
+
+impl<R, O: supports::Skip> Request<R, O> {
+    /// `$skip`: leaves out this many items first.
+    pub fn skip(self, items: u32) -> Self {
+        self.set_query("$skip", items.to_string())
+    }
+}
+
+impl<R, O: supports::ConsistencyLevel> Request<R, O> {
+    /// The header `ConsistencyLevel: eventual`, which advanced queries of
+    /// directory objects need (`$count`, `$search`, some `$filter` and `$orderby`).
+    pub fn consistency_level_eventual(mut self) -> Self {
+        let name = "ConsistencyLevel";
+        self.headers
+            .retain(|(known, _)| !known.eq_ignore_ascii_case(name));
+        self.header(name, "eventual")
+    }
+}
+
+impl<R, O: supports::Prefer> Request<R, O> {
+    /// Adds a `Prefer` header, e.g. `outlook.timezone="Pacific Standard Time"` or
+    /// `return=minimal` (each call adds one preference).
+    pub fn prefer(self, preference: &str) -> Self {
+        self.header("Prefer", preference)
+    }
+}
 
 /// `value` as an OData string literal: in single quotes, each `'` in it doubled
-/// (`O'Neil` → `'O''Neil'`), for the `$filter` expressions of
-/// [`Request::query`]. (The request is encoded as a whole when it is sent.)
+/// (`O'Neil` → `'O''Neil'`), for the `$filter` expressions given to
+/// [`Request::filter`]. (The request is encoded as a whole when it is sent.)
 pub fn odata_string(value: &str) -> String {
     ["'", &escape_odata_string(value), "'"].concat()
 }

@@ -5,6 +5,7 @@
 //! ```text
 //! src/lib.rs                   runtime + namespace modules, runtime re-exports
 //! src/runtime.rs               runtime_src.rs without its tests
+//! src/options.rs               the options markers of the request functions
 //! src/<ns>/mod.rs              `mod <item>; pub use self::<item>::Item;` ...
 //! src/<ns>/<item>.rs           one struct (and its Any… enum), or one enum
 //! src/<ns>/requests/mod.rs     `mod <page>; pub use self::<page>::function;` ...
@@ -47,6 +48,8 @@ enum Content<'a> {
     Children,
     Root,
     Runtime,
+    /// The options markers (`options.rs`).
+    Options,
     Type(&'a TypeInfo<'a>),
     Enum(&'a EnumInfo<'a>),
     Requests(&'a RequestFile<'a>),
@@ -76,6 +79,13 @@ pub(crate) fn tree<'a>(
     let mut root = Module::new("", true, Content::Root);
     root.children
         .push(Module::new("runtime", true, Content::Runtime));
+    if super::options::any(index) {
+        let mut options = Module::new(super::options::MODULE, true, Content::Options);
+        options.doc = Some(
+            "Options markers: which typed query options (`select`, `top`, ...) a request offers; see `runtime::supports`.".into(),
+        );
+        root.children.push(options);
+    }
     for (namespace, module) in &index.namespaces {
         let files = requests
             .get(namespace)
@@ -257,6 +267,7 @@ impl Module<'_> {
         Ok(match self.content {
             Content::Children => TokenStream::new(),
             Content::Runtime => runtime::inline()?.1,
+            Content::Options => super::options::module_items(index),
             Content::Root => root_items(),
             Content::Type(info) => {
                 let (item, any) = (

@@ -171,13 +171,14 @@ pub fn feature_name(workload: &str) -> String {
 const TOOL_NAMES: &[&str] = &["rustfmt"];
 /// Module names a namespace may not take in `src/`: `src/lib.rs` is the crate root
 /// (`src/lib/mod.rs` beside it is ambiguous), `src/main.rs` and `src/bin/` are
-/// binaries to cargo, `runtime` is docbind's, and crates the emitted code or
+/// binaries to cargo, `runtime` and `options` are docbind's, and crates the emitted code or
 /// serde's derive output name by a path starting with them.
 const ROOT_MODULES: &[&str] = &[
     "lib",
     "main",
     "bin",
     "runtime",
+    "options",
     "core",
     "std",
     "alloc",
@@ -359,7 +360,7 @@ mod tests {
         for name in ["rustfmt", "mod"] {
             assert!(root.contains(name) && inner.contains(name), "{name}");
         }
-        for name in ["lib", "bin", "main", "runtime"] {
+        for name in ["lib", "bin", "main", "runtime", "options"] {
             assert!(root.contains(name) && !inner.contains(name), "{name}");
         }
         assert!(inner.contains("requests"));

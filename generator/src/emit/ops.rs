@@ -176,6 +176,10 @@ fn request_fn(
     let method = method(&op.method);
     let status = Literal::u16_unsuffixed(op.status);
     let response = response_type(index, op);
+    let options = super::options::marker(op).map(|marker| {
+        let marker = ident(&marker);
+        quote!(, crate::options::#marker)
+    });
     // The function exists with its workload's feature, which enables whatever
     // its body and response types need.
     let feature = names::feature_name(&op.workload);
@@ -184,7 +188,7 @@ fn request_fn(
         #doc
         #cfg
         #allow
-        pub fn #name(#(#params: &str,)* #body) -> crate::runtime::Request<#response> {
+        pub fn #name(#(#params: &str,)* #body) -> crate::runtime::Request<#response #options> {
             crate::runtime::Request::new(#method, #path, #status)
                 #(#query)*
                 #with_json
@@ -417,6 +421,7 @@ fn doc_lines(op: &Operation) -> Vec<String> {
         op.method.to_ascii_uppercase(),
         op.path.replace('`', "'")
     ));
+    block(&super::options::doc_line(op).unwrap_or_default());
     if !op.permissions.is_empty() {
         let rows = op
             .permissions
