@@ -155,10 +155,10 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
     for (i, &b) in bytes.iter().enumerate() {
         match b {
             b'`' => code = !code,
-            b'.' | b'!' | b'?' | b';' if !code => {
-                if bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace) {
-                    cuts.push(i + 1);
-                }
+            b'.' | b'!' | b'?' | b';'
+                if !code && bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace) =>
+            {
+                cuts.push(i + 1)
             }
             _ => {}
         }
