@@ -57,12 +57,13 @@ fn run(set: &str) -> Result<(), String> {
         ..GenerateOptions::default()
     };
 
-    let generate = || -> Result<Duration, String> {
+    let generate = || -> Result<(Duration, Vec<String>), String> {
         let start = Instant::now();
-        docbind::generate(std::slice::from_ref(&pages), &dir, &gen).map_err(|e| e.to_string())?;
-        Ok(start.elapsed())
+        let report = docbind::generate(std::slice::from_ref(&pages), &dir, &gen)
+            .map_err(|e| e.to_string())?;
+        Ok((start.elapsed(), report.write.written))
     };
-    let first_generate = generate()?;
+    let (first_generate, _) = generate()?;
     std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock"))
         .map_err(|e| format!("copying Cargo.lock: {e}"))?;
     build_dependencies(&dir, &target)?;
@@ -75,11 +76,19 @@ fn run(set: &str) -> Result<(), String> {
     for edit in EDITS {
         let page = pages.join(edit);
         change_one_sentence(&page)?;
-        let regenerate = generate()?;
+        let (regenerate, written) = generate()?;
+        // The edit must reach the code, or the rebuild measures nothing.
+        let sources: Vec<&String> = written.iter().filter(|p| p.ends_with(".rs")).collect();
+        if sources.is_empty() {
+            return Err(format!(
+                "editing {edit} changed no source file: {written:?}"
+            ));
+        }
         let rebuild = timed(|| cargo_build(&dir, &target))?;
         let total = regenerate + rebuild;
         println!(
-            "  {edit}: regenerate {:.2} s + rebuild {:.1} s = {:.1} s, {:.2} of the full build",
+            "  {edit} (wrote {}): regenerate {:.2} s + rebuild {:.1} s = {:.1} s, {:.2} of the full build",
+            sources.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
             regenerate.as_secs_f64(),
             rebuild.as_secs_f64(),
             total.as_secs_f64(),
@@ -108,8 +117,8 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Appends a sentence to the first paragraph after the page's title: an edit
-/// of a description, the most common change to a page.
+/// Appends a sentence to the first paragraph of prose after the page's title:
+/// an edit of a description, the most common change to a page.
 fn change_one_sentence(page: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(page).map_err(|e| format!("{}: {e}", page.display()))?;
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
@@ -118,7 +127,11 @@ fn change_one_sentence(page: &Path) -> Result<(), String> {
         .position(|l| l.starts_with("# "))
         .ok_or_else(|| format!("{}: no title", page.display()))?;
     let paragraph = (title + 1..lines.len())
-        .find(|&i| !lines[i].trim().is_empty() && !lines[i].starts_with('['))
+        .find(|&i| {
+            let line = lines[i].trim();
+            // Not the namespace line, a note or a link line.
+            !line.is_empty() && !line.starts_with("Namespace:") && !line.starts_with(['[', '>'])
+        })
         .ok_or_else(|| format!("{}: no paragraph after the title", page.display()))?;
     lines[paragraph].push_str(" It was edited for the rebuild bench.");
     std::fs::write(page, lines.join("\n") + "\n").map_err(|e| e.to_string())

@@ -184,10 +184,13 @@ fn request_fn(
     // its body and response types need.
     let feature = names::feature_name(&op.workload);
     let cfg = gate.then(|| index.cfg([feature.as_str()]));
+    // `#[inline]`, like `Object::read`: the code of a request function is
+    // generated where it is called, not for all of them in this crate's build.
     Ok(quote! {
         #doc
         #cfg
         #allow
+        #[inline]
         pub fn #name(#(#params: &str,)* #body) -> crate::runtime::Request<#response #options> {
             crate::runtime::Request::new(#method, #path, #status)
                 #(#query)*

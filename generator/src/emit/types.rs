@@ -78,8 +78,12 @@ fn object_impl(name: &Ident, fields: &[Field<'_>]) -> TokenStream {
     let json: Vec<&str> = fields.iter().map(|f| f.prop.name.as_str()).collect();
     let odata_type = ident(ODATA_TYPE_FIELD);
     let additional = ident(ADDITIONAL_FIELD);
+    // `#[inline]`: rustc then generates the code of `read` and `write` in the
+    // crate that uses them, for the types it uses, instead of for every type
+    // when this crate is built (a quarter of its debug build's CPU time).
     quote! {
         impl crate::runtime::Object for #name {
+            #[inline]
             fn read(reader: &mut crate::runtime::ObjectReader) -> Self {
                 Self {
                     #odata_type: reader.odata_type(),
@@ -87,6 +91,7 @@ fn object_impl(name: &Ident, fields: &[Field<'_>]) -> TokenStream {
                     #additional: reader.rest(),
                 }
             }
+            #[inline]
             fn write(&self, writer: &mut crate::runtime::ObjectWriter) {
                 writer.odata_type(&self.#odata_type);
                 #(writer.field(#json, &self.#names);)*
