@@ -7,8 +7,15 @@
 //! The crates of both versions and their conformance harnesses are one cargo
 //! workspace, built by one `cargo build`: the two large crates compile at the
 //! same time, and each is built once (the harness links the same artifact).
+//!
+//! The examples of `everyday/` are built against the v1.0 crate too, by the same
+//! `cargo build` (a package of the workspace that lists the very files), and run:
+//! the facts each must print are those its own test checks against the
+//! docs-input crate.
 
 mod common;
+#[path = "../everyday/tests/expected/mod.rs"]
+mod expected;
 
 use common::{
     conformance, corpus, emit_options, own_cpu, scratch, try_cargo, write_conformance, write_crate,
@@ -34,6 +41,10 @@ const DIRECTORY_OBJECTS: [&str; 6] = [
     "Application",
     "OrgContact",
 ];
+
+/// The package of the scratch workspace that builds `everyday/examples/` against
+/// the v1.0 crate, under the crate name the examples use.
+const EVERYDAY: &str = "everyday-v1-0";
 
 /// Operations whose pages list query options each version must keep: the
 /// measured count when it was last raised, rounded down.
@@ -150,24 +161,34 @@ fn prepare(name: &'static str, input: &Path, work: &Path) -> Result<Version, Str
     })
 }
 
-/// Builds every crate and harness of `versions` with one cargo invocation.
+/// Builds every crate and harness of `versions`, and the everyday examples
+/// against v1.0, with one cargo invocation.
 fn build(work: &Path, versions: &[Version]) -> Result<(), String> {
     let members: Vec<String> = versions
         .iter()
         .flat_map(|v| [format!("{}/crate", v.name), format!("{}/harness", v.name)])
         .collect();
-    let members: Vec<&str> = members.iter().map(String::as_str).collect();
+    let mut members: Vec<&str> = members.iter().map(String::as_str).collect();
+    if let Some(v) = versions.iter().find(|v| v.name == "v1.0") {
+        write_everyday(&work.join("everyday"), &v.crate_name, "../v1.0/crate");
+        members.push("everyday");
+    }
     write_workspace(work, &members);
     if members.is_empty() {
         return Ok(());
     }
-    try_cargo(work, &["build", "--quiet", "--workspace"]).map(drop)
+    // `--bins` builds the harnesses and so both crates; `--examples`, the
+    // everyday examples (the workspace's only ones), while beta still compiles.
+    let args = ["build", "--quiet", "--workspace", "--bins", "--examples"];
+    try_cargo(work, &args).map(drop)
 }
 
-/// Checks one built version: each of its single features (v1.0 only), and every
-/// example against its crate. Returns the version's summary line.
+/// Checks one built version: the everyday examples and each of its single
+/// features (v1.0 only), and every example of its docs against its crate.
+/// Returns the version's summary line.
 fn check_version(v: &Version, work: &Path) -> Result<String, String> {
     if v.name == "v1.0" {
+        everyday()?;
         single_features(v, work)?;
         directory_objects(v)?;
         list_users_setters(v)?;
@@ -237,6 +258,60 @@ fn one_function_per_path(model: &docbind::Model) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Writes the package [`EVERYDAY`] to `dir`: the example files of `everyday/`
+/// by path, with the crate `crate_name` in `crate_dir` (relative to `dir`) as
+/// `docbind-generated`, which is what they import.
+fn write_everyday(dir: &Path, crate_name: &str, crate_dir: &str) {
+    let examples = common::root().join("everyday").join("examples");
+    let mut toml = format!(
+        "[package]\nname = {EVERYDAY:?}\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\ndocbind-generated = {{ package = {crate_name:?}, path = {crate_dir:?} }}\n"
+    );
+    for (name, _) in expected::EXAMPLES {
+        let path = examples.join(format!("{name}.rs"));
+        toml.push_str(&format!(
+            "\n[[example]]\nname = {name:?}\npath = {:?}\n",
+            path.to_string_lossy()
+        ));
+    }
+    std::fs::create_dir_all(dir.join("src")).expect("everyday dir");
+    std::fs::write(dir.join("Cargo.toml"), toml).expect("write everyday");
+    let lib = "//! The examples of the repository's `everyday/`, against the v1.0 crate.\n";
+    std::fs::write(dir.join("src/lib.rs"), lib).expect("write everyday");
+}
+
+/// Runs each example of `everyday/` built against the v1.0 crate (by the
+/// workspace build, whose failure to compile one fails the test with the
+/// compiler's message) and checks what it prints.
+fn everyday() -> Result<(), String> {
+    let bin_dir = common::shared_target().join("debug").join("examples");
+    let mut failures = Vec::new();
+    for (name, facts) in expected::EXAMPLES {
+        let bin = bin_dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+        let out = std::process::Command::new(&bin)
+            .output()
+            .map_err(|e| format!("{}: {e}", bin.display()))?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() {
+            failures.push(format!(
+                "example {name} failed ({}):\n{}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        } else if let Err(e) = expected::check(name, facts, &stdout) {
+            failures.push(e);
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "everyday examples against v1.0:\n{}",
+            failures.join("\n\n")
+        ))
+    }
 }
 
 /// The operations with query options: how many the pages list them for (at
@@ -350,7 +425,9 @@ fn single_features(v: &Version, work: &Path) -> Result<(), String> {
     let manifest = std::fs::read_to_string(v.dir.join("crate").join("Cargo.toml"))
         .map_err(|e| e.to_string())?;
     for feature in SINGLE_FEATURES {
-        if !manifest.contains(&format!("\"{feature}\" = []")) {
+        // `"users" = []`, or the workloads it enables: `"users" = ["outlook", ...]`.
+        let line = format!("\"{feature}\" = [");
+        if !manifest.lines().any(|l| l.starts_with(&line)) {
             return Err(format!("the crate has no feature `{feature}`"));
         }
         let args = ["check", "--quiet", "-p", &v.crate_name];
