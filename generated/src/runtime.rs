@@ -143,10 +143,13 @@ impl<R, O> Request<R, O> {
     }
 
     /// The path followed by the encoded query string, e.g. `/users/a%20b?%24select=id`.
+    /// A path that already has a query (a next page's link) gets the parameters
+    /// after `&`.
     pub fn path_and_query(&self) -> String {
         let mut url = self.path.clone();
+        let has_query = url.contains('?');
         for (i, (name, value)) in self.query.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
+            url.push(if i == 0 && !has_query { '?' } else { '&' });
             url.push_str(&encode_query_component(name));
             url.push('=');
             url.push_str(&encode_query_component(value));

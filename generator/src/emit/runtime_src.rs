@@ -142,10 +142,13 @@ impl<R, O> Request<R, O> {
     }
 
     /// The path followed by the encoded query string, e.g. `/users/a%20b?%24select=id`.
+    /// A path that already has a query (a next page's link) gets the parameters
+    /// after `&`.
     pub fn path_and_query(&self) -> String {
         let mut url = self.path.clone();
+        let has_query = url.contains('?');
         for (i, (name, value)) in self.query.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
+            url.push(if i == 0 && !has_query { '?' } else { '&' });
             url.push_str(&encode_query_component(name));
             url.push('=');
             url.push_str(&encode_query_component(value));
@@ -1347,6 +1350,21 @@ mod tests {
         assert_eq!(escape_odata_string("a'b"), "a''b");
         // What a parameter in quotes becomes in a path segment.
         assert_eq!(encode_segment(&escape_odata_string("D'7")), "D%27%277");
+    }
+
+    #[test]
+    fn options_on_a_next_page_link_with_a_query_follow_it() {
+        let first: Request<Collection<Value>, Everything> =
+            Request::new(Method::Get, "/users", 200);
+        let page = Collection {
+            next_link: Some("https://host/v1.0/users?$skiptoken=X".into()),
+            ..Collection::default()
+        };
+        let next = first.next_page(&page).unwrap().top(2);
+        assert_eq!(
+            next.path_and_query(),
+            "https://host/v1.0/users?$skiptoken=X&$top=2"
+        );
     }
 
     #[test]
