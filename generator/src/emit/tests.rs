@@ -1064,26 +1064,15 @@ pub(super) fn target_tmp() -> std::path::PathBuf {
     exe.ancestors().nth(3).unwrap().join("tmp")
 }
 
-/// Writes the crate with test programs into a scratch workspace and runs `cargo
-/// test` and `cargo clippy` on it, in the target dir the integration tests share
-/// for generated crates and with their flags (tests/common/mod.rs: warnings
-/// denied, no debuginfo, no incremental state), so serde builds once for all.
-#[test]
-fn emitted_crate_builds_and_behaves() {
-    let tmp = target_tmp();
-    let work = tmp.join("docbind-tests").join("emit-sample");
-    let dir = work.join("crate");
-    let _ = std::fs::remove_dir_all(&work);
-    for (path, text) in &emitted().files {
-        let path = dir.join(path);
+/// Writes `output` as the crate `crate/` of a scratch workspace `work` (replacing
+/// what was there), with docbind's Cargo.lock.
+pub(super) fn write_workspace(work: &std::path::Path, output: &Output) {
+    let _ = std::fs::remove_dir_all(work);
+    for (path, text) in &output.files {
+        let path = work.join("crate").join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     }
-    let single = emit_single_file(&sample_model(), &opts()).unwrap();
-    std::fs::write(dir.join("src/single.rs"), single).unwrap();
-    std::fs::create_dir_all(dir.join("tests")).unwrap();
-    std::fs::write(dir.join("tests/behaviour.rs"), BEHAVIOUR).unwrap();
-    std::fs::write(dir.join("tests/single_file.rs"), SINGLE_FILE).unwrap();
     std::fs::write(
         work.join("Cargo.toml"),
         "[workspace]\nmembers = [\"crate\"]\n",
@@ -1091,22 +1080,46 @@ fn emitted_crate_builds_and_behaves() {
     .unwrap();
     let lock = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
     std::fs::copy(lock, work.join("Cargo.lock")).unwrap();
+}
+
+/// `cargo <args>` in `work`, with the flags of the integration tests' builds.
+pub(super) fn cargo(work: &std::path::Path, args: &[&str]) -> std::process::Output {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    std::process::Command::new(cargo)
+        .args(args)
+        .current_dir(work)
+        .env(
+            "CARGO_TARGET_DIR",
+            target_tmp().join("docbind-tests-target"),
+        )
+        .env("RUSTFLAGS", "-D warnings")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_INCREMENTAL", "0")
+        .output()
+        .unwrap()
+}
+
+/// Writes the crate with test programs into a scratch workspace and runs `cargo
+/// test` and `cargo clippy` on it, in the target dir the integration tests share
+/// for generated crates and with their flags (tests/common/mod.rs: warnings
+/// denied, no debuginfo, no incremental state), so serde builds once for all.
+#[test]
+fn emitted_crate_builds_and_behaves() {
+    let work = target_tmp().join("docbind-tests").join("emit-sample");
+    let dir = work.join("crate");
+    write_workspace(&work, &emitted());
+    let single = emit_single_file(&sample_model(), &opts()).unwrap();
+    std::fs::write(dir.join("src/single.rs"), single).unwrap();
+    std::fs::create_dir_all(dir.join("tests")).unwrap();
+    std::fs::write(dir.join("tests/behaviour.rs"), BEHAVIOUR).unwrap();
+    std::fs::write(dir.join("tests/single_file.rs"), SINGLE_FILE).unwrap();
     for args in [
         &["test", "--quiet"][..],
         &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"],
     ] {
-        let out = std::process::Command::new(&cargo)
-            .args(args)
-            .current_dir(&work)
-            .env("CARGO_TARGET_DIR", tmp.join("docbind-tests-target"))
-            .env("RUSTFLAGS", "-D warnings")
-            .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            .env_remove("CARGO_BUILD_RUSTFLAGS")
-            .env("CARGO_PROFILE_DEV_DEBUG", "0")
-            .env("CARGO_INCREMENTAL", "0")
-            .output()
-            .unwrap();
+        let out = cargo(&work, args);
         assert!(
             out.status.success(),
             "cargo {args:?} in {}:\n{}{}",
