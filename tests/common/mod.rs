@@ -249,3 +249,70 @@ pub fn conformance(
         })
         .collect()
 }
+
+/// The replay program of `model` (see `docbind::replay`): writes the program
+/// `<crate_name>-replay` (in `dir/replay`, against the crate in `dir/crate`) and
+/// its calls file (`dir/calls.json`). Build it, then run it with [`replay`].
+pub fn write_replay(model: &docbind::Model, crate_name: &str, dir: &Path) -> docbind::replay::Plan {
+    let plan = docbind::replay::plan(model);
+    let json = serde_json::to_string(&plan).expect("calls JSON");
+    std::fs::write(dir.join("calls.json"), json).expect("write calls");
+    let program = dir.join("replay");
+    std::fs::create_dir_all(program.join("src")).expect("replay dir");
+    let toml = docbind::replay::cargo_toml(&replay_name(crate_name), crate_name, "../crate");
+    std::fs::write(program.join("Cargo.toml"), toml).expect("write replay");
+    let main_rs = docbind::replay::main_rs(model, &plan);
+    std::fs::write(program.join("src/main.rs"), main_rs).expect("write replay");
+    plan
+}
+
+pub fn replay_name(crate_name: &str) -> String {
+    format!("{crate_name}-replay")
+}
+
+/// What the replay program said: its summary line and one line per mismatch.
+#[derive(Debug)]
+pub struct Replayed {
+    pub summary: String,
+    pub called: usize,
+    pub matched: usize,
+    pub deserialized: usize,
+    pub mismatches: Vec<String>,
+}
+
+/// Runs the replay program of [`write_replay`] (built in `workspace`); the
+/// counts are read back from its summary line.
+pub fn replay(crate_name: &str, dir: &Path, workspace: &Path, version: &str) -> Replayed {
+    let calls = dir.join("calls.json");
+    let start = Instant::now();
+    let out = run_built(
+        workspace,
+        &replay_name(crate_name),
+        &[&calls.to_string_lossy(), version],
+    );
+    eprintln!(
+        "timing: replay {version}: run {:.1} s wall",
+        start.elapsed().as_secs_f64()
+    );
+    let mut lines = out.lines();
+    let summary = lines.next().unwrap_or("").to_string();
+    let count = |word: &str| {
+        summary
+            .split(", ")
+            .find_map(|part| {
+                part.strip_prefix(word)?
+                    .split_whitespace()
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+            .unwrap_or(0)
+    };
+    Replayed {
+        called: count("called "),
+        matched: count("matched "),
+        deserialized: count("deserialized "),
+        mismatches: lines.map(String::from).collect(),
+        summary,
+    }
+}
