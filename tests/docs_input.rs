@@ -119,7 +119,7 @@ fn every_docs_input_example_round_trips() {
         &dir.join("crate"),
     );
     common::write_conformance(&run.model, name, &dir);
-    let results = common::conformance(&run.model, name, &dir, &dir);
+    let results = common::conformance(&run.model, name, &dir, &dir, false);
     assert_eq!(
         results.len(),
         run.model.examples.len(),
@@ -159,7 +159,7 @@ fn every_docs_input_call_replays() {
         "timing: replay docs-input: build {:.1} s wall",
         start.elapsed().as_secs_f64()
     );
-    let r = common::replay(name, &dir, &dir, "v1.0");
+    let r = common::replay(name, &dir, "v1.0");
     println!(
         "{}",
         r.summary.replacen("replay v1.0", "replay docs-input", 1)
