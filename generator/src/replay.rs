@@ -356,11 +356,10 @@ fn caller(i: usize, model: &Model, name: &str, f: &RequestFunction) -> String {
             ty.trim_start_matches('&').replace("crate::", "generated::")
         };
         args.push("&body".to_string());
-        format!("        let body: {owned} = match body(p) {{ Ok(b) => b, Err(e) => return e }};\n")
+        format!("    let body: {owned} = body(p)?;\n")
     });
     format!(
-        "fn call_{i}<'a>(c: &'a Client, p: &'a Planned) -> BoxFuture<'a, Outcome> {{\n    \
-         Box::pin(async move {{\n{}        send(c, p, {path}({})).await\n    }})\n}}\n\n",
+        "fn call_{i}(p: &Planned) -> Result<Prepared, String> {{\n{}    Ok(prepare(p, {path}({})))\n}}\n\n",
         body.unwrap_or_default(),
         args.join(", ")
     )
@@ -371,7 +370,7 @@ const PROGRAM: &str = r#"// Written by docbind's replay module: every documented
 #![allow(clippy::all, dead_code)]
 use generated::client::{BoxFuture, Client, StaticToken, Transport};
 use generated::protocol::RetryPolicy;
-use generated::runtime::{BoxError, FromResponse, Request};
+use generated::runtime::{BoxError, FromResponse, Reply, Request};
 use serde::Deserialize;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -409,29 +408,37 @@ struct Plan {
     examples: usize,
 }
 
-/// What became of one call on the client's side.
-enum Outcome {
-    /// Not sent: the example body does not fit the body type.
-    NotSent(String),
-    /// Sent; the answer was read as the response type, or why not.
-    Sent(Result<(), String>),
+/// A call ready to go: the request without its response type (what the client
+/// sends does not depend on it: one `Client::execute` for all), and the typed
+/// reading of the answer.
+struct Prepared {
+    request: Request<()>,
+    parse: Box<dyn FnOnce(&Reply<Vec<u8>>) -> Result<(), String>>,
 }
 
-fn body<T: serde::de::DeserializeOwned>(p: &Planned) -> Result<T, Outcome> {
+/// The example's body as the body type.
+fn body<T: serde::de::DeserializeOwned>(p: &Planned) -> Result<T, String> {
     if p.body_not_json {
-        return Err(Outcome::NotSent("body: the example's body is not JSON".into()));
+        return Err("body: the example's body is not JSON".into());
     }
     let json = p.body.clone().unwrap_or(Value::Null);
-    serde_json::from_value(json).map_err(|e| Outcome::NotSent(format!("body: does not fit the body type: {e}")))
+    serde_json::from_value(json).map_err(|e| format!("body: does not fit the body type: {e}"))
 }
 
-async fn send<R: FromResponse>(c: &Client, p: &Planned, mut request: Request<R>) -> Outcome {
-    request.query.extend(p.extra_query.iter().cloned());
-    Outcome::Sent(c.send(&request).await.map(drop).map_err(|e| format!("deserialize: {e}")))
+fn prepare<R: FromResponse + 'static>(p: &Planned, mut typed: Request<R>) -> Prepared {
+    typed.query.extend(p.extra_query.iter().cloned());
+    let mut request = Request::<()>::new(typed.method, typed.path.clone(), 200);
+    request.query = typed.query.clone();
+    request.headers = typed.headers.clone();
+    request.body = typed.body.clone();
+    let parse = move |raw: &Reply<Vec<u8>>| {
+        typed.parse_response(raw.status, &raw.headers, &raw.value).map(drop).map_err(|e| format!("deserialize: {e}"))
+    };
+    Prepared { request, parse: Box::new(parse) }
 }
 
 // CALLERS
-type Caller = for<'a> fn(&'a Client, &'a Planned) -> BoxFuture<'a, Outcome>;
+type Caller = fn(&Planned) -> Result<Prepared, String>;
 
 static TABLE: &[(&str, Caller)] = &[
     // TABLE
@@ -599,19 +606,21 @@ fn main() {
             s.expected = Some((p.method.clone(), p.path.clone(), q, p.body.clone(), p.status, answer));
             s.mismatches.clear();
         }
-        let outcome = block_on(caller(&client, p));
-        let mismatches = std::mem::take(&mut state.lock().unwrap().mismatches);
-        match outcome {
-            Outcome::NotSent(why) => lines.push(format!("  {}: {why}", p.at)),
-            Outcome::Sent(result) => {
-                called += 1;
-                if mismatches.is_empty() { matched += 1; }
-                for m in mismatches { lines.push(format!("  {}: {m}", p.at)); }
-                match result {
-                    Ok(()) => deserialized += 1,
-                    Err(e) => lines.push(format!("  {} (response {}): {e}", p.at, p.response_at)),
-                }
+        let prepared = match caller(p) {
+            Ok(prepared) => prepared,
+            Err(why) => {
+                lines.push(format!("  {}: {why}", p.at));
+                continue;
             }
+        };
+        let reply = block_on(client.execute(&prepared.request));
+        let mismatches = std::mem::take(&mut state.lock().unwrap().mismatches);
+        called += 1;
+        if mismatches.is_empty() { matched += 1; }
+        for m in mismatches { lines.push(format!("  {}: {m}", p.at)); }
+        match reply.map_err(|e| format!("send: {e}")).and_then(|raw| (prepared.parse)(&raw)) {
+            Ok(()) => deserialized += 1,
+            Err(e) => lines.push(format!("  {} (response {}): {e}", p.at, p.response_at)),
         }
     }
     println!("replay {version}: operations with request and response examples {} ({} examples), called {called}, matched {matched}, deserialized {deserialized} ({:.1} s)", plan.operations, plan.examples, started.elapsed().as_secs_f64());
