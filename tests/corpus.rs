@@ -56,6 +56,14 @@ const DIRECTORY_OBJECTS: [&str; 6] = [
 /// the v1.0 crate, under the crate name the examples use.
 const EVERYDAY: &str = "everyday-v1-0";
 
+/// Operations whose pages list query options each version must keep: the
+/// measured count when it was last raised, rounded down.
+const QUERY_OPTIONS_FLOOR: [(&str, usize); 2] = [("v1.0", 350), ("beta", 580)];
+
+/// What v1.0's `list_users` offers (user-list.md lists `$search`, `$count`,
+/// `$filter` and `$select`, and the ConsistencyLevel header).
+const LIST_USERS_SETTERS: [&str; 5] = ["Count", "Filter", "Search", "Select", "ConsistencyLevel"];
+
 /// Workloads of v1.0 checked alone: every item carries the cfg its dependencies
 /// need, so any single feature compiles.
 const SINGLE_FEATURES: [&str; 3] = ["users", "outlook", "files"];
@@ -198,8 +206,10 @@ fn check_version(v: &Version, work: &Path) -> Result<String, String> {
         everyday()?;
         single_features(v, work)?;
         directory_objects(v)?;
+        list_users_setters(v)?;
     }
     one_function_per_path(&v.run.model)?;
+    let query = query_options(v)?;
     let checked = conformance(&v.run.model, &v.crate_name, &v.dir, work, true);
     let deserialized = checked.iter().filter(|c| c.deserialized).count();
     let lossless = checked.iter().filter(|c| c.lossless).count();
@@ -251,7 +261,7 @@ fn check_version(v: &Version, work: &Path) -> Result<String, String> {
     }
     let unresolved = s.diagnostics.get("unresolved-type").copied().unwrap_or(0);
     Ok(format!(
-        "corpus {}: pages {}, types {}, enums {}, operations {}, unresolved {unresolved}, examples {}, deserialized {deserialized}, lossless {lossless}, strict {}, typed coverage {coverage:.4} ({} of {} properties)",
+        "corpus {}: pages {}, types {}, enums {}, operations {}, unresolved {unresolved}, examples {}, deserialized {deserialized}, lossless {lossless}, strict {}, typed coverage {coverage:.4} ({} of {} properties), {query}",
         v.name,
         s.pages.values().sum::<usize>(),
         s.types,
@@ -330,6 +340,92 @@ fn everyday() -> Result<(), String> {
         Err(format!(
             "everyday examples against v1.0:\n{}",
             failures.join("\n\n")
+        ))
+    }
+}
+
+/// The operations with query options: how many the pages list them for (at
+/// least the version's floor), how many request functions return a request with
+/// typed options, the markers of the crate, and the `query-option-unknown`
+/// warnings; as a part of the summary line.
+fn query_options(v: &Version) -> Result<String, String> {
+    let listed = v
+        .run
+        .model
+        .operations
+        .iter()
+        .filter(|op| !op.query_options.is_empty())
+        .count();
+    let floor = QUERY_OPTIONS_FLOOR
+        .iter()
+        .find(|(name, _)| *name == v.name)
+        .map_or(0, |(_, f)| *f);
+    if listed < floor {
+        return Err(format!(
+            "{listed} operations have query options, fewer than the floor {floor}"
+        ));
+    }
+    let src = v.dir.join("crate/src");
+    let mut typed = 0;
+    for namespace in std::fs::read_dir(&src).map_err(|e| e.to_string())? {
+        let requests = namespace
+            .map_err(|e| e.to_string())?
+            .path()
+            .join("requests");
+        let Ok(files) = std::fs::read_dir(&requests) else {
+            continue;
+        };
+        for file in files {
+            let text = std::fs::read_to_string(file.map_err(|e| e.to_string())?.path())
+                .map_err(|e| e.to_string())?;
+            typed += text.matches("crate::options::").count();
+        }
+    }
+    let options = std::fs::read_to_string(src.join("options.rs")).map_err(|e| e.to_string())?;
+    let markers = options.matches("pub enum ").count();
+    let unknown = v.run.summary.diagnostics.get("query-option-unknown");
+    Ok(format!(
+        "query options on {listed} operations ({typed} functions with typed options, {markers} markers, {} unknown options)",
+        unknown.copied().unwrap_or(0)
+    ))
+}
+
+/// `list_users` returns a request with the setters of [`LIST_USERS_SETTERS`].
+fn list_users_setters(v: &Version) -> Result<(), String> {
+    let src = v.dir.join("crate/src");
+    let read =
+        |path: &str| std::fs::read_to_string(src.join(path)).map_err(|e| format!("{path}: {e}"));
+    let users = read("graph/requests/users.rs")?;
+    let signature = users
+        .split("pub fn list_users(")
+        .nth(1)
+        .and_then(|rest| rest.split('{').next())
+        .ok_or("no list_users in graph/requests/users.rs")?;
+    let marker = signature
+        .split("crate::options::")
+        .nth(1)
+        .map(|rest| {
+            rest.trim_start()
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("")
+        })
+        .ok_or_else(|| format!("list_users offers no typed options: {signature}"))?;
+    let options = read("options.rs")?;
+    let missing: Vec<&str> = LIST_USERS_SETTERS
+        .iter()
+        .copied()
+        .filter(|t| {
+            let one_line = format!("impl crate::runtime::supports::{t} for {marker} {{}}");
+            let two_lines = format!("impl crate::runtime::supports::{t}\nfor {marker} {{}}");
+            !options.contains(&one_line) && !options.contains(&two_lines)
+        })
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "list_users ({marker}) lacks the options {missing:?}"
         ))
     }
 }

@@ -20,8 +20,10 @@ const PAGES: [&str; 2] = [
 ];
 
 fn main() -> Result<(), docbind_generated::Error> {
+    // `select` is typed: the page of `list_users` lists `$select` (the v1.0
+    // page does not list `$top`, so it is added as a plain query parameter).
     let mut request = users::list_users()
-        .query("$select", "displayName,mail")
+        .select(&["displayName", "mail"])
         .query("$top", "2");
     let mut answers = PAGES.into_iter();
     loop {

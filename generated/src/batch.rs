@@ -105,15 +105,15 @@ impl Batch {
 
     /// Adds `request` as the next step (ids are `1`, `2`, ...). Its path must be
     /// relative to the service root, as the request functions make them.
-    pub fn add<R>(&mut self, request: &Request<R>) -> Result<StepId<R>, Error> {
+    pub fn add<R, O>(&mut self, request: &Request<R, O>) -> Result<StepId<R>, Error> {
         self.add_after(request, &[])
     }
 
     /// Adds `request` as a step that runs after the steps `depends_on` (added
     /// before) succeeded.
-    pub fn add_after<R>(
+    pub fn add_after<R, O>(
         &mut self,
-        request: &Request<R>,
+        request: &Request<R, O>,
         depends_on: &[&str],
     ) -> Result<StepId<R>, Error> {
         if is_absolute(&request.path) {

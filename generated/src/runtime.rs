@@ -100,7 +100,12 @@ impl Body {
 }
 
 /// A request ready to be sent, answered by a response body of type `R`.
-pub struct Request<R> {
+///
+/// `O` says which typed query options it offers (see [`supports`]): a request
+/// function whose page lists `$select` returns a request with [`Request::select`].
+/// The default, [`NoOptions`], offers none; [`Request::query`] and
+/// [`Request::header`] add anything to any request.
+pub struct Request<R, O = NoOptions> {
     pub method: Method,
     /// Percent-encoded path, starting with `/`, relative to the service root; or
     /// an absolute URL the service gave (a next page or a delta link, see
@@ -114,10 +119,10 @@ pub struct Request<R> {
     expected_status: u16,
     /// Whether the caller's credentials go with it (not to a pre-authenticated URL).
     authorize: bool,
-    response: PhantomData<fn() -> R>,
+    response: PhantomData<fn() -> (R, O)>,
 }
 
-impl<R> Request<R> {
+impl<R, O> Request<R, O> {
     /// A request without query, headers or body. `path` must already be encoded
     /// (request functions encode every parameter with [`encode_segment`]).
     pub fn new(method: Method, path: impl Into<String>, expected_status: u16) -> Self {
@@ -208,7 +213,7 @@ impl<R> Request<R> {
 
     /// The same request, read as `U` (e.g. an upload session's own type, or
     /// `serde_json::Value`).
-    pub fn expecting<U>(self) -> Request<U> {
+    pub fn expecting<U>(self) -> Request<U, O> {
         Request {
             method: self.method,
             path: self.path,
@@ -228,12 +233,13 @@ impl<R> Request<R> {
     }
 
     /// The path followed by the encoded query string, e.g. `/users/a%20b?%24select=id`.
+    /// A path that already has a query (a next page's link) gets the parameters
+    /// after `&`.
     pub fn path_and_query(&self) -> String {
         let mut url = self.path.clone();
-        let mut first = !url.contains('?');
-        for (name, value) in &self.query {
-            url.push(if first { '?' } else { '&' });
-            first = false;
+        let has_query = url.contains('?');
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            url.push(if i == 0 && !has_query { '?' } else { '&' });
             url.push_str(&encode_query_component(name));
             url.push('=');
             url.push_str(&encode_query_component(value));
@@ -268,7 +274,7 @@ pub fn find_header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'
         .map(|(_, value)| value.as_str())
 }
 
-impl<T> Request<Collection<T>> {
+impl<T, O> Request<Collection<T>, O> {
     /// The request for the page after `page`, or `None` on the last page. It is a
     /// GET of the page's nextLink (an absolute URL that holds the whole query, so
     /// the query options are not repeated) with this request's headers, which the
@@ -367,7 +373,7 @@ impl<R> Reply<R> {
     }
 }
 
-impl<R: FromResponse> Request<R> {
+impl<R: FromResponse, O> Request<R, O> {
     /// Reads the service's answer: for a 2xx status, the body as `R` (an empty body
     /// reads as JSON `null`, which is what `()` expects; `Download` takes the
     /// bytes); otherwise [`Error::Service`] with what the service's error body
@@ -400,7 +406,7 @@ impl<R: FromResponse> Request<R> {
     }
 }
 
-impl<R> Request<R> {
+impl<R, O> Request<R, O> {
     /// The error of a non-2xx answer to this request.
     pub fn service_error(&self, status: u16, headers: &[(String, String)], body: &[u8]) -> Error {
         let mut error = ServiceError::read(status, headers, body);
@@ -412,7 +418,7 @@ impl<R> Request<R> {
 
 // Written by hand rather than derived: a derive would require `R: Clone`/`R: Debug`/
 // `R: PartialEq` although no `R` is stored.
-impl<R> Clone for Request<R> {
+impl<R, O> Clone for Request<R, O> {
     fn clone(&self) -> Self {
         Request {
             method: self.method,
@@ -427,7 +433,7 @@ impl<R> Clone for Request<R> {
     }
 }
 
-impl<R> fmt::Debug for Request<R> {
+impl<R, O> fmt::Debug for Request<R, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
             .field("method", &self.method)
@@ -441,7 +447,7 @@ impl<R> fmt::Debug for Request<R> {
     }
 }
 
-impl<R> PartialEq for Request<R> {
+impl<R, O> PartialEq for Request<R, O> {
     fn eq(&self, other: &Self) -> bool {
         self.method == other.method
             && self.path == other.path
@@ -582,6 +588,13 @@ impl fmt::Display for ServiceError {
         }
         if let Some(after) = &self.retry_after {
             write!(f, "; retry after {after}")?;
+        }
+        match self.status {
+            401 => f.write_str("; the access token is missing, expired or not for this service")?,
+            403 => {
+                f.write_str("; the token lacks a permission this request needs (see its docs)")?
+            }
+            _ => {}
         }
         let ids = [
             ("request-id", &self.request_id),
@@ -1100,4 +1113,154 @@ pub fn tagged<'de, D: Deserializer<'de>>(
 /// Reads the variant chosen from the `@odata.type` of a [`tagged`] value.
 pub fn variant<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
     serde_json::from_value(value).map_err(E::custom)
+}
+
+// Query options: the typed setters a request offers when its page lists them.
+
+/// The options marker of a request that offers no typed query option.
+pub enum NoOptions {}
+
+/// Marker traits of the typed query options: a request `Request<R, O>` has the
+/// setter of each trait its options marker `O` implements. Request functions
+/// return markers named after their options (`crate::options::CountFilterSelect`
+/// has [`Request::count`], [`Request::filter`] and [`Request::select`]), from
+/// what the operation's pages list in their "Optional query parameters" section
+/// and request headers table.
+pub mod supports {
+    /// `$select`: [`Request::select`](super::Request::select).
+    pub trait Select {}
+    /// `$expand`: [`Request::expand`](super::Request::expand).
+    pub trait Expand {}
+    /// `$filter`: [`Request::filter`](super::Request::filter).
+    pub trait Filter {}
+    /// `$orderby`: [`Request::order_by`](super::Request::order_by).
+    pub trait OrderBy {}
+    /// `$search`: [`Request::search`](super::Request::search).
+    pub trait Search {}
+    /// `$count`: [`Request::count`](super::Request::count).
+    pub trait Count {}
+    /// `$top`: [`Request::top`](super::Request::top).
+    pub trait Top {}
+    /// `$skip`: [`Request::skip`](super::Request::skip).
+    pub trait Skip {}
+    /// The `ConsistencyLevel` header:
+    /// [`Request::consistency_level_eventual`](super::Request::consistency_level_eventual).
+    pub trait ConsistencyLevel {}
+    /// The `Prefer` header: [`Request::prefer`](super::Request::prefer).
+    pub trait Prefer {}
+}
+
+impl<R, O> Request<R, O> {
+    /// Sets query parameter `name` to `value`, replacing any value it had.
+    fn set_query(mut self, name: &str, value: String) -> Self {
+        self.query
+            .retain(|(known, _)| !known.eq_ignore_ascii_case(name));
+        self.query.push((name.to_string(), value));
+        self
+    }
+}
+
+impl<R, O: supports::Select> Request<R, O> {
+    /// `$select`: the properties to return, e.g. `&["id", "displayName"]`.
+    pub fn select(self, properties: &[&str]) -> Self {
+        self.set_query("$select", properties.join(","))
+    }
+}
+
+impl<R, O: supports::Expand> Request<R, O> {
+    /// `$expand`: the relationships to return inline, e.g. `&["manager"]` or
+    /// `&["members($select=id)"]`.
+    pub fn expand(self, relationships: &[&str]) -> Self {
+        self.set_query("$expand", relationships.join(","))
+    }
+}
+
+impl<R, O: supports::Filter> Request<R, O> {
+    /// `$filter`: an OData filter expression, as is, e.g.
+    /// `startswith(displayName,'A')`. Write string values in it with
+    /// [`odata_string`], which doubles their single quotes.
+    pub fn filter(self, expression: &str) -> Self {
+        self.set_query("$filter", expression.to_string())
+    }
+}
+
+impl<R, O: supports::OrderBy> Request<R, O> {
+    /// `$orderby`: properties to sort by, each optionally followed by ` asc` or
+    /// ` desc`, e.g. `&["displayName desc"]`.
+    pub fn order_by(self, properties: &[&str]) -> Self {
+        self.set_query("$orderby", properties.join(","))
+    }
+}
+
+impl<R, O: supports::Search> Request<R, O> {
+    /// `$search`: `text` in double quotes, as the service requires
+    /// (`"displayName:wa"`), with `"` and `\` in it escaped by a backslash.
+    pub fn search(self, text: &str) -> Self {
+        let mut quoted = String::with_capacity(text.len() + 2);
+        quoted.push('"');
+        for c in text.chars() {
+            if c == '"' || c == '\\' {
+                quoted.push('\\');
+            }
+            quoted.push(c);
+        }
+        quoted.push('"');
+        self.set_query("$search", quoted)
+    }
+}
+
+impl<R, O: supports::Count> Request<R, O> {
+    /// `$count`: whether the answer includes the total number of items
+    /// ([`Collection::count`]).
+    pub fn count(self, count: bool) -> Self {
+        self.set_query("$count", count.to_string())
+    }
+}
+
+impl<R, O: supports::Top> Request<R, O> {
+    /// `$top`: at most this many items (per page).
+    pub fn top(self, items: u32) -> Self {
+        self.set_query("$top", items.to_string())
+    }
+}
+
+impl<R, O: supports::Skip> Request<R, O> {
+    /// `$skip`: leaves out this many items first.
+    pub fn skip(self, items: u32) -> Self {
+        self.set_query("$skip", items.to_string())
+    }
+}
+
+impl<R, O: supports::ConsistencyLevel> Request<R, O> {
+    /// The header `ConsistencyLevel: eventual`, which advanced queries of
+    /// directory objects need (`$count`, `$search`, some `$filter` and `$orderby`).
+    pub fn consistency_level_eventual(mut self) -> Self {
+        let name = "ConsistencyLevel";
+        self.headers
+            .retain(|(known, _)| !known.eq_ignore_ascii_case(name));
+        self.header(name, "eventual")
+    }
+}
+
+impl<R, O: supports::Prefer> Request<R, O> {
+    /// Adds a `Prefer` header, e.g. `outlook.timezone="Pacific Standard Time"` or
+    /// `return=minimal` (each call adds one preference).
+    pub fn prefer(self, preference: &str) -> Self {
+        self.header("Prefer", preference)
+    }
+}
+
+/// `value` as an OData string literal: in single quotes, each `'` in it doubled
+/// (`O'Neil` → `'O''Neil'`), for the `$filter` expressions given to
+/// [`Request::filter`]. (The request is encoded as a whole when it is sent.)
+pub fn odata_string(value: &str) -> String {
+    ["'", &escape_odata_string(value), "'"].concat()
+}
+
+/// `value` with each `'` doubled: the text of an OData string literal between
+/// its quotes. Request functions write their parameters this way where the
+/// path or a query value puts them in quotes (`getReport(period='{period}')`),
+/// so that no value can end the literal.
+pub fn escape_odata_string(value: &str) -> String {
+    value.replace('\'', "''")
 }

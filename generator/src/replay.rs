@@ -425,7 +425,7 @@ fn body<T: serde::de::DeserializeOwned>(p: &Planned) -> Result<T, String> {
     serde_json::from_value(json).map_err(|e| format!("body: does not fit the body type: {e}"))
 }
 
-fn prepare<R: FromResponse + 'static>(p: &Planned, mut typed: Request<R>) -> Prepared {
+fn prepare<R: FromResponse + 'static, O: 'static>(p: &Planned, mut typed: Request<R, O>) -> Prepared {
     typed.query.extend(p.extra_query.iter().cloned());
     let mut request = Request::<()>::new(typed.method, typed.path.clone(), 200);
     request.query = typed.query.clone();

@@ -401,7 +401,8 @@ fn lists_page_through_next_links_with_the_callers_headers() {
     });
     let tokens = Tokens::default();
     let client = client(&server, &tokens);
-    let request = requests::user_list("a b").header("ConsistencyLevel", "eventual");
+    // The typed option of the page's request headers, kept on every page.
+    let request = requests::user_list("a b").consistency_level_eventual();
     let (ids, delta) = run(async {
         let mut items = client.items(request.clone());
         let mut ids = Vec::new();

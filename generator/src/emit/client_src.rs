@@ -19,7 +19,9 @@
 
 use super::batch::{steps_to_retry, Batch, BatchResults};
 use super::protocol::{self, RetryPolicy, UploadProgress, UploadSession};
-use super::runtime::{BoxError, Collection, Error, FromResponse, Method, Reply, Request};
+use super::runtime::{
+    BoxError, Collection, Error, FromResponse, Method, NoOptions, Reply, Request,
+};
 use serde::de::DeserializeOwned;
 use std::collections::VecDeque;
 use std::fmt;
@@ -207,16 +209,16 @@ impl Client {
     }
 
     /// Sends `request` and reads the answer as its type.
-    pub async fn send<R: FromResponse>(&self, request: &Request<R>) -> Result<R, Error> {
+    pub async fn send<R: FromResponse, O>(&self, request: &Request<R, O>) -> Result<R, Error> {
         let raw = self.execute(request).await?;
         request.parse_response(raw.status, &raw.headers, &raw.value)
     }
 
     /// [`Client::send`], keeping the answer's status and headers: for a long-running
     /// action answered `202 Accepted`, [`Reply::monitor_url`] is where to poll.
-    pub async fn send_reply<R: FromResponse>(
+    pub async fn send_reply<R: FromResponse, O>(
         &self,
-        request: &Request<R>,
+        request: &Request<R, O>,
     ) -> Result<Reply<R>, Error> {
         let raw = self.execute(request).await?;
         request.parse_reply(raw.status, &raw.headers, &raw.value)
@@ -224,7 +226,7 @@ impl Client {
 
     /// Sends `request` with credentials, retries and redirects, and gives the last
     /// answer as it came, whatever its status.
-    pub async fn execute<R>(&self, request: &Request<R>) -> Result<Reply<Vec<u8>>, Error> {
+    pub async fn execute<R, O>(&self, request: &Request<R, O>) -> Result<Reply<Vec<u8>>, Error> {
         let mut method = request.method;
         let mut url = request.url(&self.service_root);
         let mut headers = request.headers.clone();
@@ -305,9 +307,9 @@ impl Client {
 
     /// The page after `page` of the list `request` asked for, or `None` after the
     /// last; sent with `request`'s headers.
-    pub async fn next_page<T: DeserializeOwned>(
+    pub async fn next_page<T: DeserializeOwned, O>(
         &self,
-        request: &Request<Collection<T>>,
+        request: &Request<Collection<T>, O>,
         page: &Collection<T>,
     ) -> Result<Option<Collection<T>>, Error> {
         match request.next_page(page) {
@@ -320,7 +322,7 @@ impl Client {
     /// `ConsistencyLevel: eventual`) on every page. After the last page of a
     /// delta query, [`Pages::delta_link`] is the link to keep for next time
     /// (resume with `Request::from_link`).
-    pub fn pages<T>(&self, request: Request<Collection<T>>) -> Pages<'_, T> {
+    pub fn pages<T, O>(&self, request: Request<Collection<T>, O>) -> Pages<'_, T, O> {
         Pages {
             client: self,
             next: Some(request),
@@ -330,7 +332,7 @@ impl Client {
     }
 
     /// Every item of every page of a list (see [`Client::pages`]).
-    pub fn items<T>(&self, request: Request<Collection<T>>) -> Items<'_, T> {
+    pub fn items<T, O>(&self, request: Request<Collection<T>, O>) -> Items<'_, T, O> {
         Items {
             pages: self.pages(request),
             buffer: VecDeque::new(),
@@ -345,9 +347,9 @@ impl Client {
     /// `nextExpectedRanges` ask. A chunk that fails (after retries) makes the
     /// client ask the session what it still needs and go on from there, at most
     /// [`MAX_UPLOAD_RESUMES`] times. Gives the item the last chunk made.
-    pub async fn upload<S, T: DeserializeOwned>(
+    pub async fn upload<S, O, T: DeserializeOwned>(
         &self,
-        create_session: &Request<S>,
+        create_session: &Request<S, O>,
         source: &dyn UploadSource,
         chunk_size: u64,
     ) -> Result<T, Error> {
@@ -543,18 +545,18 @@ impl UploadSource for FileSource {
 }
 
 /// Every page of a list: a `futures_core::Stream`, or call [`Pages::next`].
-pub struct Pages<'c, T> {
+pub struct Pages<'c, T, O = NoOptions> {
     client: &'c Client,
-    next: Option<Request<Collection<T>>>,
+    next: Option<Request<Collection<T>, O>>,
     #[allow(clippy::type_complexity)]
-    pending: Option<BoxFuture<'c, (Request<Collection<T>>, Result<Collection<T>, Error>)>>,
+    pending: Option<BoxFuture<'c, (Request<Collection<T>, O>, Result<Collection<T>, Error>)>>,
     delta_link: Option<String>,
 }
 
 // Nothing is pinned in place: the pending future is boxed.
-impl<T> Unpin for Pages<'_, T> {}
+impl<T, O> Unpin for Pages<'_, T, O> {}
 
-impl<T> fmt::Debug for Pages<'_, T> {
+impl<T, O> fmt::Debug for Pages<'_, T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pages")
             .field("next", &self.next)
@@ -564,7 +566,7 @@ impl<T> fmt::Debug for Pages<'_, T> {
     }
 }
 
-impl<'c, T: DeserializeOwned + Send + 'c> Pages<'c, T> {
+impl<'c, T: DeserializeOwned + Send + 'c, O: 'c> Pages<'c, T, O> {
     /// The next page, `None` after the last one (or after an error).
     pub async fn next(&mut self) -> Option<Result<Collection<T>, Error>> {
         std::future::poll_fn(|cx| self.poll_page(cx)).await
@@ -598,14 +600,14 @@ impl<'c, T: DeserializeOwned + Send + 'c> Pages<'c, T> {
     }
 }
 
-impl<T> Pages<'_, T> {
+impl<T, O> Pages<'_, T, O> {
     /// The deltaLink of the last page of a delta query, once it came.
     pub fn delta_link(&self) -> Option<&str> {
         self.delta_link.as_deref()
     }
 }
 
-impl<'c, T: DeserializeOwned + Send + 'c> ::futures_core::Stream for Pages<'c, T> {
+impl<'c, T: DeserializeOwned + Send + 'c, O: 'c> ::futures_core::Stream for Pages<'c, T, O> {
     type Item = Result<Collection<T>, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -615,14 +617,14 @@ impl<'c, T: DeserializeOwned + Send + 'c> ::futures_core::Stream for Pages<'c, T
 
 /// Every item of every page of a list: a `futures_core::Stream`, or call
 /// [`Items::next`].
-pub struct Items<'c, T> {
-    pages: Pages<'c, T>,
+pub struct Items<'c, T, O = NoOptions> {
+    pages: Pages<'c, T, O>,
     buffer: VecDeque<T>,
 }
 
-impl<T> Unpin for Items<'_, T> {}
+impl<T, O> Unpin for Items<'_, T, O> {}
 
-impl<T> fmt::Debug for Items<'_, T> {
+impl<T, O> fmt::Debug for Items<'_, T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Items")
             .field("pages", &self.pages)
@@ -631,7 +633,7 @@ impl<T> fmt::Debug for Items<'_, T> {
     }
 }
 
-impl<'c, T: DeserializeOwned + Send + 'c> Items<'c, T> {
+impl<'c, T: DeserializeOwned + Send + 'c, O: 'c> Items<'c, T, O> {
     /// The next item, `None` after the last one (or after an error).
     pub async fn next(&mut self) -> Option<Result<T, Error>> {
         std::future::poll_fn(|cx| self.poll_item(cx)).await
@@ -652,14 +654,14 @@ impl<'c, T: DeserializeOwned + Send + 'c> Items<'c, T> {
     }
 }
 
-impl<T> Items<'_, T> {
+impl<T, O> Items<'_, T, O> {
     /// The deltaLink of the last page of a delta query, once it came.
     pub fn delta_link(&self) -> Option<&str> {
         self.pages.delta_link()
     }
 }
 
-impl<'c, T: DeserializeOwned + Send + 'c> ::futures_core::Stream for Items<'c, T> {
+impl<'c, T: DeserializeOwned + Send + 'c, O: 'c> ::futures_core::Stream for Items<'c, T, O> {
     type Item = Result<T, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {

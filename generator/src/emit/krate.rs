@@ -6,6 +6,7 @@
 //! src/lib.rs                   hand-written + namespace modules, runtime re-exports
 //! src/runtime.rs               runtime_src.rs without its tests (and so on, see runtime.rs:
 //!                              protocol.rs, batch.rs, client/mod.rs, client/reqwest.rs)
+//! src/options.rs               the options markers of the request functions
 //! src/<ns>/mod.rs              `mod <item>; pub use self::<item>::Item;` ...
 //! src/<ns>/<item>.rs           one struct (and its Any… enum), or one enum
 //! src/<ns>/requests/mod.rs     `mod <page>; pub use self::<page>::function;` ...
@@ -61,6 +62,8 @@ enum Content<'a> {
     Root,
     /// Copied from docbind's sources (see `runtime.rs`).
     HandWritten(&'static HandWritten),
+    /// The options markers (`options.rs`).
+    Options,
     Type(&'a TypeInfo<'a>),
     Enum(&'a EnumInfo<'a>),
     Requests(&'a RequestFile<'a>),
@@ -90,6 +93,13 @@ pub(crate) fn tree<'a>(
     let mut root = Module::new("", true, Content::Root);
     for module in runtime::CORE {
         root.children.push(hand_written(module));
+    }
+    if super::options::any(index) {
+        let mut options = Module::new(super::options::MODULE, true, Content::Options);
+        options.doc = Some(
+            "Options markers: which typed query options (`select`, `top`, ...) a request offers; see `runtime::supports`.".into(),
+        );
+        root.children.push(options);
     }
     // The client exists with its feature: not in the single file, whose crate
     // declares no features.
@@ -289,6 +299,7 @@ impl Module<'_> {
         Ok(match self.content {
             Content::Children => TokenStream::new(),
             Content::HandWritten(module) => module.inline()?.1,
+            Content::Options => super::options::module_items(index),
             Content::Root => root_items(),
             Content::Type(info) => {
                 let (item, any) = (

@@ -17,6 +17,7 @@ mod index;
 mod krate;
 mod names;
 mod ops;
+mod options;
 mod poly;
 mod reuse;
 mod runtime;

@@ -177,14 +177,15 @@ pub fn feature_name(workload: &str) -> String {
 const TOOL_NAMES: &[&str] = &["rustfmt"];
 /// Module names a namespace may not take in `src/`: `src/lib.rs` is the crate root
 /// (`src/lib/mod.rs` beside it is ambiguous), `src/main.rs` and `src/bin/` are
-/// binaries to cargo, `runtime`, `protocol`, `batch` and `client` are docbind's
-/// hand-written modules, and crates the emitted code or serde's derive output
-/// name by a path starting with them (or the client's dependencies).
+/// binaries to cargo, `runtime`, `options`, `protocol`, `batch` and `client` are
+/// docbind's modules, and crates the emitted code or serde's derive output name
+/// by a path starting with them (or the client's dependencies).
 const ROOT_MODULES: &[&str] = &[
     "lib",
     "main",
     "bin",
     "runtime",
+    "options",
     "protocol",
     "batch",
     "client",
@@ -375,7 +376,7 @@ mod tests {
             assert!(root.contains(name) && inner.contains(name), "{name}");
         }
         for name in [
-            "lib", "bin", "main", "runtime", "protocol", "batch", "client", "http",
+            "lib", "bin", "main", "runtime", "options", "protocol", "batch", "client", "http",
         ] {
             assert!(root.contains(name) && !inner.contains(name), "{name}");
         }

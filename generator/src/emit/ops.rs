@@ -219,6 +219,10 @@ fn request_fn(
         Some(Bytes::Download) => quote!(crate::runtime::Download),
         _ => response_type(index, op),
     };
+    let options = super::options::marker(op).map(|marker| {
+        let marker = ident(&marker);
+        quote!(, crate::options::#marker)
+    });
     // The function exists with its workload's feature, which enables whatever
     // its body and response types need.
     let feature = names::feature_name(&op.workload);
@@ -230,7 +234,7 @@ fn request_fn(
         #cfg
         #allow
         #[inline]
-        pub fn #name(#(#params: &str,)* #body) -> crate::runtime::Request<#response> {
+        pub fn #name(#(#params: &str,)* #body) -> crate::runtime::Request<#response #options> {
             crate::runtime::Request::new(#method, #path, #status)
                 #(#query)*
                 #with_json
@@ -325,6 +329,9 @@ fn method(written: &str) -> TokenStream {
 enum Piece<'p> {
     Text(String),
     Param(&'p Ident),
+    /// A parameter inside an OData string literal (`period='{period}'`): its
+    /// single quotes are doubled, so that no value ends the literal early.
+    Quoted(&'p Ident),
 }
 
 #[derive(Clone, Copy)]
@@ -355,14 +362,27 @@ fn pieces<'p>(
     op: &Operation,
     literal: fn(&str) -> String,
 ) -> Result<Vec<Piece<'p>>, Error> {
+    // Single quotes so far: a parameter after an odd number of them is inside
+    // a string literal (`f(a='x',b='{y}')`; a doubled `''` counts twice).
+    let mut quotes = 0usize;
     let piece = |part: &PathPart| match part {
-        PathPart::Literal(text) => Ok(Piece::Text(literal(text))),
-        PathPart::Param(i) => params.get(*i).map(Piece::Param).ok_or_else(|| {
-            Error::Internal(format!(
-                "operation {}: path parameter #{i} is not in its template",
-                op.name
-            ))
-        }),
+        PathPart::Literal(text) => {
+            quotes += text.matches('\'').count();
+            Ok(Piece::Text(literal(text)))
+        }
+        PathPart::Param(i) => {
+            let param = params.get(*i).ok_or_else(|| {
+                Error::Internal(format!(
+                    "operation {}: path parameter #{i} is not in its template",
+                    op.name
+                ))
+            })?;
+            Ok(if quotes % 2 == 1 {
+                Piece::Quoted(param)
+            } else {
+                Piece::Param(param)
+            })
+        }
     };
     Ok(merge_text(
         parts.iter().map(piece).collect::<Result<_, _>>()?,
@@ -390,6 +410,12 @@ fn pieces_expr(pieces: &[Piece<'_>], usage: PieceUse) -> TokenStream {
             quote!(crate::runtime::encode_segment(#param).as_str())
         }
         (Piece::Param(param), PieceUse::Query) => quote!(#param),
+        (Piece::Quoted(param), PieceUse::Path) => {
+            quote!(crate::runtime::encode_segment(&crate::runtime::escape_odata_string(#param)).as_str())
+        }
+        (Piece::Quoted(param), PieceUse::Query) => {
+            quote!(crate::runtime::escape_odata_string(#param).as_str())
+        }
     };
     match pieces {
         [] => quote!(""),
@@ -444,6 +470,7 @@ fn doc_lines(op: &Operation) -> Vec<String> {
         op.method.to_ascii_uppercase(),
         op.path.replace('`', "'")
     ));
+    block(&super::options::doc_line(op).unwrap_or_default());
     if !op.permissions.is_empty() {
         let rows = op
             .permissions

@@ -155,6 +155,8 @@ pub(super) fn op(name: &str, method: &str, path: &str, status: u16) -> Operation
             file: format!("api/{}.md", name.trim_end_matches("-me")),
             line: 3,
         },
+        query_options: Vec::new(),
+        optional_headers: Vec::new(),
         sources: Vec::new(),
     }
 }
@@ -383,11 +385,25 @@ pub(super) fn sample_model() -> Model {
         },
         Operation {
             response: Some(g("user")),
+            query_options: vec!["$expand".into(), "$select".into()],
             ..op("user-get", "GET", "/users/{id|userPrincipalName}", 200)
         },
         Operation {
             response: Some(g("user")),
+            // The same set as user-get: one marker for both.
+            query_options: vec!["$expand".into(), "$select".into()],
             ..op("user-get-me", "GET", "/me", 200)
+        },
+        Operation {
+            response: Some(g("directoryObject")),
+            response_collection: true,
+            query_options: [
+                "$count", "$expand", "$filter", "$orderby", "$search", "$select", "$skip", "$top",
+            ]
+            .map(String::from)
+            .to_vec(),
+            optional_headers: vec!["ConsistencyLevel".into(), "Prefer".into()],
+            ..op("group-list-members", "GET", "/groups/{id}/members", 200)
         },
         Operation {
             body: Some(g("user")),
@@ -429,6 +445,19 @@ pub(super) fn sample_model() -> Model {
         Operation {
             response: Some(g("user")),
             response_collection: true,
+            // `$filter` and `$top` are fixed by the template: no setter for them;
+            // `$skiptoken` has none.
+            query_options: [
+                "$count",
+                "$filter",
+                "$search",
+                "$select",
+                "$skiptoken",
+                "$top",
+            ]
+            .map(String::from)
+            .to_vec(),
+            optional_headers: vec!["ConsistencyLevel".into()],
             ..op(
                 "user-list",
                 "GET",
@@ -527,14 +556,14 @@ fn lays_out_one_file_per_item() {
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:#?}");
     }
-    // One file per type and enum, plus lib, runtime, protocol, batch, the client's
-    // reqwest.rs, Cargo.toml, mod.rs files, request pages.
+    // One file per type and enum, plus lib, runtime, protocol, batch, options, the
+    // client's reqwest.rs, Cargo.toml, mod.rs files, request pages.
     let model = sample_model();
     let items = paths
         .iter()
         .filter(|p| !p.ends_with("mod.rs") && !p.contains("/requests/"))
         .count();
-    assert_eq!(items, model.types.len() + model.enums.len() + 6);
+    assert_eq!(items, model.types.len() + model.enums.len() + 7);
 }
 
 #[test]
@@ -846,7 +875,7 @@ fn request_functions() {
     assert!(
         has(
             &me,
-            "pub fn user_get_me() -> crate::runtime::Request<crate::graph::User>"
+            "pub fn user_get_me() -> crate::runtime::Request<crate::graph::User, crate::options::ExpandSelect,>"
         ),
         "{me}"
     );
@@ -913,14 +942,14 @@ fn request_functions() {
     assert!(
         has(
             &list,
-            "crate::runtime::Request<crate::runtime::Collection<crate::graph::User>>"
+            "crate::runtime::Request<crate::runtime::Collection<crate::graph::User>, crate::options::CountSearchSelectConsistencyLevel,>"
         ),
         "{list}"
     );
     assert!(
         has(
             &list,
-            ".query(\"$filter\", [\"startswith(displayName,'\", prefix, \"')\"].concat())"
+            ".query(\"$filter\", [\"startswith(displayName,'\", crate::runtime::escape_odata_string(prefix).as_str(), \"')\",].concat(),)"
         ),
         "{list}"
     );
@@ -983,6 +1012,9 @@ fn single_file_is_the_same_crate_inline() {
     let mut todo: Vec<&syn::Item> = file.items.iter().collect();
     while let Some(item) = todo.pop() {
         if let syn::Item::Mod(module) = item {
+            if module.ident == "supports" {
+                continue; // the runtime's own
+            }
             let (_, items) = module
                 .content
                 .as_ref()
@@ -1100,6 +1132,43 @@ pub(super) fn target_tmp() -> std::path::PathBuf {
     exe.ancestors().nth(3).unwrap().join("tmp")
 }
 
+/// Writes `output` as the crate `crate/` of a scratch workspace `work` (replacing
+/// what was there), with docbind's Cargo.lock.
+pub(super) fn write_workspace(work: &std::path::Path, output: &Output) {
+    let _ = std::fs::remove_dir_all(work);
+    for (path, text) in &output.files {
+        let path = work.join("crate").join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    std::fs::write(
+        work.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"crate\"]\n",
+    )
+    .unwrap();
+    let lock = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
+    std::fs::copy(lock, work.join("Cargo.lock")).unwrap();
+}
+
+/// `cargo <args>` in `work`, with the flags of the integration tests' builds.
+pub(super) fn cargo(work: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    std::process::Command::new(cargo)
+        .args(args)
+        .current_dir(work)
+        .env(
+            "CARGO_TARGET_DIR",
+            target_tmp().join("docbind-tests-target"),
+        )
+        .env("RUSTFLAGS", "-D warnings")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_INCREMENTAL", "0")
+        .output()
+        .unwrap()
+}
+
 /// Writes the crate with test programs into a scratch workspace and runs `cargo
 /// test` and `cargo clippy` on it, in the target dir the integration tests share
 /// for generated crates and with their flags (tests/common/mod.rs: warnings
@@ -1108,15 +1177,9 @@ pub(super) fn target_tmp() -> std::path::PathBuf {
 /// starts local servers); clippy also checks the client alone and the core alone.
 #[test]
 fn emitted_crate_builds_and_behaves() {
-    let tmp = target_tmp();
-    let work = tmp.join("docbind-tests").join("emit-sample");
+    let work = target_tmp().join("docbind-tests").join("emit-sample");
     let dir = work.join("crate");
-    let _ = std::fs::remove_dir_all(&work);
-    for (path, text) in &emitted().files {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
+    write_workspace(&work, &emitted());
     let single = emit_single_file(&sample_model(), &opts()).unwrap();
     std::fs::write(dir.join("src/single.rs"), single).unwrap();
     std::fs::create_dir_all(dir.join("tests")).unwrap();
@@ -1128,14 +1191,6 @@ fn emitted_crate_builds_and_behaves() {
     let mut toml = std::fs::read_to_string(&manifest).unwrap();
     toml.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt\"] }\n");
     std::fs::write(&manifest, toml).unwrap();
-    std::fs::write(
-        work.join("Cargo.toml"),
-        "[workspace]\nmembers = [\"crate\"]\n",
-    )
-    .unwrap();
-    let lock = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
-    std::fs::copy(lock, work.join("Cargo.lock")).unwrap();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let all = "--features=client,reqwest";
     for args in [
         &["test", "--quiet", all][..],
@@ -1167,17 +1222,7 @@ fn emitted_crate_builds_and_behaves() {
             "warnings",
         ],
     ] {
-        let out = std::process::Command::new(&cargo)
-            .args(args)
-            .current_dir(&work)
-            .env("CARGO_TARGET_DIR", tmp.join("docbind-tests-target"))
-            .env("RUSTFLAGS", "-D warnings")
-            .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            .env_remove("CARGO_BUILD_RUSTFLAGS")
-            .env("CARGO_PROFILE_DEV_DEBUG", "0")
-            .env("CARGO_INCREMENTAL", "0")
-            .output()
-            .unwrap();
+        let out = cargo(&work, args);
         assert!(
             out.status.success(),
             "cargo {args:?} in {}:\n{}{}",
@@ -1306,6 +1351,11 @@ fn request_functions_build_safe_requests() {
     assert_eq!(page.next_link.as_deref(), Some("https://next"));
     let report = requests::report_get("D7", "x");
     assert_eq!(report.path, "/reports/getReport(period='D7',body='x')");
+    // A quote cannot end the literal: it is doubled (then encoded).
+    let report = requests::report_get("D7')/x?a=('", "x");
+    assert_eq!(report.path, "/reports/getReport(period='D7%27%27%29%2Fx%3Fa%3D%28%27%27',body='x')");
+    let list = requests::user_list("O'Neil') or true or ('");
+    assert_eq!(list.path_and_query(), "/users?$filter=startswith(displayName,'O''Neil'')%20or%20true%20or%20(''')&$top=5");
     let user = graph::User { display_name: Field::Null, ..Default::default() };
     let update = requests::user_update("1", &user);
     assert_eq!(update.method, Method::Patch);
@@ -1322,6 +1372,43 @@ fn request_functions_build_safe_requests() {
     let weird = requests::keywords_weird("a/b", "self", "..");
     assert_eq!(weird.path, "/keywords/a%2Fb/self/%2E%2E/x%20y%23z");
     assert_eq!(weird.method.as_str(), "REPORT");
+}
+
+#[test]
+fn typed_query_options_exist_where_the_pages_list_them() {
+    use sample_bindings::runtime::odata_string;
+    let list = requests::user_list("a")
+        .select(&["id", "displayName"])
+        .count(true)
+        .search("displayName:\"x\"")
+        .consistency_level_eventual();
+    assert_eq!(
+        list.path_and_query(),
+        "/users?$filter=startswith(displayName,'a')&$top=5&$select=id,displayName&$count=true&$search=%22displayName:%5C%22x%5C%22%22"
+    );
+    assert_eq!(list.headers, [("ConsistencyLevel".to_string(), "eventual".to_string())]);
+    let members = requests::group_list_members("g")
+        .expand(&["manager"])
+        .filter(&format!("displayName eq {}", odata_string("it's")))
+        .order_by(&["displayName desc"])
+        .top(3)
+        .skip(6)
+        .prefer("return=minimal");
+    assert_eq!(
+        members.path_and_query(),
+        "/groups/g/members?$expand=manager&$filter=displayName%20eq%20'it''s'&$orderby=displayName%20desc&$top=3&$skip=6"
+    );
+    // Paging keeps the headers, and the options marker.
+    let page: sample_bindings::Collection<graph::AnyDirectoryObject2> =
+        serde_json::from_str(r#"{"value":[],"@odata.nextLink":"https://next"}"#).unwrap();
+    let next = members.next_page(&page).unwrap().top(4);
+    assert_eq!(next.path_and_query(), "https://next?$top=4");
+    let _: sample_bindings::Request<graph::User, sample_bindings::options::ExpandSelect> =
+        requests::user_get("a").select(&["id"]).expand(&["manager"]);
+    let _: sample_bindings::Request<graph::User, sample_bindings::options::ExpandSelect> =
+        requests::user_get_me();
+    // Without options: the plain request type, as before.
+    let _: sample_bindings::Request<graph::AnyDirectoryObject2> = requests::directoryobject_get("x");
 }
 
 #[test]

@@ -154,6 +154,17 @@ pub struct Operation {
     pub description: Option<String>,
     pub permissions: Vec<Permission>,
     pub headers: Vec<Header>,
+    /// OData system query options the pages name in their "Optional query
+    /// parameters" sections, canonical and sorted: `$count`, `$expand`,
+    /// `$filter`, `$orderby`, `$search`, `$select`, `$skip`, `$top`, and the
+    /// ones without a setter (`$skiptoken`, `$format`, ...; see
+    /// `parse::query`).
+    #[serde(default)]
+    pub query_options: Vec<String>,
+    /// The optional headers `ConsistencyLevel` and `Prefer`, where a page's
+    /// request headers table or its query section names them; sorted.
+    #[serde(default)]
+    pub optional_headers: Vec<String>,
     /// The request line of the primary page (see `op_merge`).
     pub source: Source,
     /// The request lines of every page that documents the operation, sorted.

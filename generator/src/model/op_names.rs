@@ -351,6 +351,8 @@ mod tests {
             permissions: Vec::new(),
             headers: Vec::new(),
             source: Default::default(),
+            query_options: Vec::new(),
+            optional_headers: Vec::new(),
             sources: Vec::new(),
         }
     }

@@ -97,6 +97,8 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
                     description: d.clone(),
                 })
                 .collect(),
+            query_options: page.query.options.clone(),
+            optional_headers: optional_headers(page),
             source: Source {
                 file: page.file.clone(),
                 line: t.line,
@@ -105,6 +107,24 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
         });
     }
     ops
+}
+
+/// `ConsistencyLevel` and `Prefer` where the request headers table lists them
+/// (`Prefer: outlook.timezone` is `Prefer`) or the query section names them.
+fn optional_headers(page: &Page) -> Vec<String> {
+    use crate::parse::query::{CONSISTENCY_LEVEL, PREFER};
+    let mut out = page.query.headers.clone();
+    for (name, _) in &page.headers {
+        let name = name.split(':').next().unwrap_or_default();
+        let name = name.trim().trim_matches(['`', '*']).trim();
+        for known in [CONSISTENCY_LEVEL, PREFER] {
+            if name.eq_ignore_ascii_case(known) && !out.iter().any(|h| h == known) {
+                out.push(known.to_string());
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// A path segment that is a value (`/education/classes/acdefc6b2dc64e71b1e96d9810ab1793`,
