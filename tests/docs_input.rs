@@ -1,6 +1,7 @@
 //! docs-input → generated/: freshness, build.rs agreement, snapshots of the model,
-//! the diagnostics and the summary, determinism, and every example of docs-input
-//! round-tripping through the generated types.
+//! the diagnostics and the summary, determinism, every example of docs-input
+//! round-tripping through the generated types, and every operation of docs-input
+//! called through the client by the replay (`docbind::replay`).
 
 mod common;
 
