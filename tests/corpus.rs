@@ -8,6 +8,11 @@
 //! workspace, built by one `cargo build`: the two large crates compile at the
 //! same time, and each is built once (the harness links the same artifact).
 //!
+//! Each version's replay program (`docbind::replay`) is built by the same
+//! `cargo build` and run: every request example with a response example called
+//! through the client against a local server; its summary line and one line per
+//! mismatch are printed, and matched and deserialized calls have floors.
+//!
 //! The examples of `everyday/` are built against the v1.0 crate too, by the same
 //! `cargo build` (a package of the workspace that lists the very files), and run:
 //! the facts each must print are those its own test checks against the
@@ -18,8 +23,8 @@ mod common;
 mod expected;
 
 use common::{
-    conformance, corpus, emit_options, own_cpu, scratch, try_cargo, write_conformance, write_crate,
-    write_workspace,
+    conformance, corpus, emit_options, own_cpu, replay, scratch, try_cargo, write_conformance,
+    write_crate, write_replay, write_workspace,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -30,6 +35,11 @@ const VERSIONS: [&str; 2] = ["v1.0", "beta"];
 /// Typed coverage each version must keep (see README, "Typed coverage"): the
 /// measured value when it was last raised, rounded down.
 const COVERAGE_FLOOR: [(&str, f64); 2] = [("v1.0", 0.963), ("beta", 0.977)];
+
+/// The replay (see `docbind::replay`) must keep at least this many calls that
+/// match what the example shows and answers that deserialize, per version: the
+/// measured values when they were last raised, rounded down a little.
+const REPLAY_FLOOR: [(&str, usize, usize); 2] = [("v1.0", 2050, 1930), ("beta", 4850, 4680)];
 
 /// Types derived from directoryObject that the v1.0 crate's `AnyDirectoryObject`
 /// must read by `@odata.type` (their pages say they inherit from it).
@@ -63,7 +73,8 @@ struct Version {
     name: &'static str,
     run: docbind::Run,
     crate_name: String,
-    /// `<workspace>/<name>`: `crate/`, `harness/`, `examples.json`.
+    /// `<workspace>/<name>`: `crate/`, `harness/`, `examples.json`, `replay/`,
+    /// `calls.json`.
     dir: PathBuf,
 }
 
@@ -148,6 +159,7 @@ fn prepare(name: &'static str, input: &Path, work: &Path) -> Result<Version, Str
     let dir = work.join(name);
     write_crate(&output, &dir.join("crate"));
     write_conformance(&run.model, &crate_name, &dir);
+    write_replay(&run.model, &crate_name, &dir);
     eprintln!(
         "timing: {name}: read, model twice, emit, write: {:.1} s wall, {:.1} s CPU",
         start.elapsed().as_secs_f64(),
@@ -166,7 +178,10 @@ fn prepare(name: &'static str, input: &Path, work: &Path) -> Result<Version, Str
 fn build(work: &Path, versions: &[Version]) -> Result<(), String> {
     let members: Vec<String> = versions
         .iter()
-        .flat_map(|v| [format!("{}/crate", v.name), format!("{}/harness", v.name)])
+        .flat_map(|v| {
+            let member = |m: &str| format!("{}/{m}", v.name);
+            [member("crate"), member("harness"), member("replay")]
+        })
         .collect();
     let mut members: Vec<&str> = members.iter().map(String::as_str).collect();
     if let Some(v) = versions.iter().find(|v| v.name == "v1.0") {
@@ -195,7 +210,7 @@ fn check_version(v: &Version, work: &Path) -> Result<String, String> {
     }
     one_function_per_path(&v.run.model)?;
     let query = query_options(v)?;
-    let checked = conformance(&v.run.model, &v.crate_name, &v.dir, work);
+    let checked = conformance(&v.run.model, &v.crate_name, &v.dir, work, true);
     let deserialized = checked.iter().filter(|c| c.deserialized).count();
     let lossless = checked.iter().filter(|c| c.lossless).count();
     let s = &v.run.summary;
@@ -217,6 +232,21 @@ fn check_version(v: &Version, work: &Path) -> Result<String, String> {
             "{} examples do not round-trip, e.g.:\n{}",
             s.examples - lossless,
             failures.join("\n")
+        ));
+    }
+    let replayed = replay(&v.crate_name, &v.dir, v.name);
+    println!("{}", replayed.summary);
+    for line in &replayed.mismatches {
+        println!("{line}");
+    }
+    let (matched_floor, deserialized_floor) = REPLAY_FLOOR
+        .iter()
+        .find(|(name, _, _)| *name == v.name)
+        .map_or((0, 0), |(_, m, d)| (*m, *d));
+    if replayed.matched < matched_floor || replayed.deserialized < deserialized_floor {
+        return Err(format!(
+            "replay: matched {} (floor {matched_floor}), deserialized {} (floor {deserialized_floor})",
+            replayed.matched, replayed.deserialized
         ));
     }
     let coverage = s.coverage.share();

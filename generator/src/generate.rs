@@ -224,6 +224,8 @@ pub fn fingerprint(model: &Model, opts: &EmitOptions) -> Option<u64> {
         enums,
         operations,
         examples,
+        // The documented calls are not emitted (the replay reads them).
+        calls: _,
     } = model;
     let lists = [
         item_hashes(types)?,

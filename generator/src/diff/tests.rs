@@ -99,6 +99,7 @@ fn model(mut types: Vec<TypeDef>, enums: Vec<EnumDef>, operations: Vec<Operation
         enums,
         operations,
         examples: Vec::new(),
+        calls: Vec::new(),
     }
 }
 

@@ -25,12 +25,12 @@ const CONTENT_TYPE_PARAM: &str = "content_type";
 /// Operations on a resource's bytes (`/$value`, `/content`, or a documented
 /// `Edm.Stream`): a download answers `runtime::Download`, an upload takes bytes.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Bytes {
+pub(crate) enum Bytes {
     Download,
     Upload,
 }
 
-fn bytes_kind(op: &Operation) -> Option<Bytes> {
+pub(crate) fn bytes_kind(op: &Operation) -> Option<Bytes> {
     const STREAM: &str = "Edm.Stream";
     let last = op.template.segments.last().map(Vec::as_slice);
     let on_bytes =
@@ -284,7 +284,7 @@ fn param_base(op: &Operation, i: usize) -> String {
 }
 
 /// `&T` for the body type: `&str` for text (not `&String`), `&[T]` for a collection.
-fn body_param(index: &Index<'_>, op: &Operation) -> Option<TokenStream> {
+pub(crate) fn body_param(index: &Index<'_>, op: &Operation) -> Option<TokenStream> {
     let ty = op.body.as_deref()?;
     Some(if op.body_collection {
         let item = index.type_ref(ty);

@@ -502,6 +502,7 @@ pub(super) fn sample_model() -> Model {
         enums,
         operations,
         examples: Vec::new(),
+        calls: Vec::new(),
     }
 }
 

@@ -89,6 +89,7 @@ fn model() -> Model {
             in_workload(inbox, "people", set_op),
         ],
         examples: Vec::new(),
+        calls: Vec::new(),
     }
 }
 
