@@ -15,17 +15,11 @@ fn q(name: &str) -> String {
     format!("{NS}.{name}")
 }
 
-fn in_workload<T>(mut item: T, workload: &str, set: impl FnOnce(&mut T, String)) -> T {
-    set(&mut item, workload.to_string());
-    item
-}
-
 /// people: entity `person` with a shared value type, a shared enum and a
 /// mailbox (an entity of mail); mail: entity `mailbox` that refers back to its
 /// owner, and `postalAddress`, derived from the shared `address`; shared: the
 /// value types and enums, and an operation that lists addresses.
 fn model() -> Model {
-    let set_type = |t: &mut TypeDef, w: String| t.workload = w;
     let person = ty(
         NS,
         "person",
@@ -56,37 +50,50 @@ fn model() -> Model {
         vec![prop("zip", "Edm.String")],
     );
     postal.kind = TypeKind::Complex;
-    let set_enum = |e: &mut EnumDef, w: String| e.workload = w;
-    let set_op = |o: &mut Operation, w: String| o.workload = w;
     let mut inbox = op("person-get-inbox", "GET", "/people/{id}/inbox", 200);
     inbox.response = Some(q("mailbox"));
     let mut addresses = op("address-list", "GET", "/addresses", 200);
     addresses.response = Some(q("address"));
     addresses.response_collection = true;
+    let w = |name: &str| name.to_string();
     let mut types = vec![
-        in_workload(person, "people", set_type),
-        in_workload(mailbox, "mail", set_type),
-        in_workload(address, "shared", set_type),
-        in_workload(postal, "mail", set_type),
+        TypeDef {
+            workload: w("people"),
+            ..person
+        },
+        TypeDef {
+            workload: w("mail"),
+            ..mailbox
+        },
+        TypeDef {
+            workload: w("shared"),
+            ..address
+        },
+        TypeDef {
+            workload: w("mail"),
+            ..postal
+        },
     ];
     types.sort_by_key(TypeDef::qualified);
+    let shared_enum = |name: &str, members: &[&str]| EnumDef {
+        workload: w("shared"),
+        ..enumeration(NS, name, members, false)
+    };
     Model {
         types,
         enums: vec![
-            in_workload(
-                enumeration(NS, "addressKind", &["home", "work"], false),
-                "shared",
-                set_enum,
-            ),
-            in_workload(
-                enumeration(NS, "mood", &["calm"], false),
-                "shared",
-                set_enum,
-            ),
+            shared_enum("addressKind", &["home", "work"]),
+            shared_enum("mood", &["calm"]),
         ],
         operations: vec![
-            in_workload(addresses, "shared", set_op),
-            in_workload(inbox, "people", set_op),
+            Operation {
+                workload: w("shared"),
+                ..addresses
+            },
+            Operation {
+                workload: w("people"),
+                ..inbox
+            },
         ],
         examples: Vec::new(),
         calls: Vec::new(),
