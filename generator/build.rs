@@ -5,7 +5,9 @@
 //! * `DOCBIND_EMITTER_HASH`: a hash of the sources that read the pages
 //!   (`src/source.rs`), parse them (`src/parse/`), build the model (`src/model/`) and
 //!   emit it (`src/emit/`), with `src/lib.rs`, which joins them. Line ends are
-//!   normalised, so a checkout with CRLF gets the same hash.
+//!   normalised, so a checkout with CRLF gets the same hash. Tests are left out
+//!   (files `tests.rs` and `tests_*.rs`, and a trailing `#[cfg(test)] mod tests`),
+//!   so that a change to tests alone leaves the checked-in crate current.
 //! * `DOCBIND_DEPENDENCIES`: the versions of the crates that do part of that work
 //!   (`src/lock_file.rs`), from the `Cargo.lock` of the workspace docbind is built
 //!   in: the first one found above docbind's own folder, else above the build's
@@ -49,9 +51,10 @@ fn sources_hash() -> u64 {
         // the crate itself will report it.
         let text = std::fs::read(path).unwrap_or_default();
         let text: Vec<u8> = text.into_iter().filter(|&b| b != b'\r').collect();
+        let text = without_tests(&text);
         h.write_str(&rel);
         h.write_u64(text.len() as u64);
-        h.write(&text);
+        h.write(text);
     }
     h.finish()
 }
@@ -82,8 +85,33 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
+        } else if path.extension().is_some_and(|e| e == "rs") && !is_test_file(&path) {
             out.push(path);
         }
+    }
+}
+
+fn is_test_file(path: &Path) -> bool {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|s| s == "tests" || s.starts_with("tests_"))
+}
+
+/// `text` without its `#[cfg(test)] mod tests { .. }` when that module closes the
+/// file (its closing brace is the first one in column 0 and the last line): a
+/// module anywhere else is kept, which at worst changes the hash needlessly.
+fn without_tests(text: &[u8]) -> &[u8] {
+    const MARK: &[u8] = b"\n#[cfg(test)]\nmod tests {\n";
+    let Some(at) = text.windows(MARK.len()).position(|w| w == MARK) else {
+        return text;
+    };
+    let body = &text[at + MARK.len()..];
+    let mut lines = body.split(|&b| b == b'\n');
+    let closes_file = lines.by_ref().find(|l| l.first() == Some(&b'}')) == Some(&b"}"[..])
+        && lines.all(|l| l.is_empty());
+    if closes_file {
+        &text[..at + 1]
+    } else {
+        text
     }
 }
