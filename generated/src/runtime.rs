@@ -320,14 +320,15 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for CollectionVisitor<T> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         let mut page = Collection::default();
-        while let Some(key) = map.next_key::<Key<'de>>()? {
+        let mut map = Entries::new(map);
+        while let Some(key) = map.map.next_key::<Key<'de>>()? {
             let key = &*key.0;
             let rest = &mut page.additional_properties;
             match key {
                 // The elements are the point of the page: they are not lenient.
-                "value" => page.value = map.next_value()?,
+                "value" => page.value = map.map.next_value()?,
                 NEXT_LINK => page.next_link = read_optional(&mut map, key, rest)?,
                 DELTA_LINK => page.delta_link = read_optional(&mut map, key, rest)?,
                 CONTEXT => page.context = read_optional(&mut map, key, rest)?,
@@ -341,7 +342,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for CollectionVisitor<T> {
 
 /// [`read_value`] for a field without a `null` of its own (`null` reads as absent).
 fn read_optional<'de, A: MapAccess<'de>, T: Lenient>(
-    map: &mut A,
+    map: &mut Entries<A>,
     key: &str,
     rest: &mut Map<String, Value>,
 ) -> Result<Option<T>, A::Error> {
@@ -611,7 +612,7 @@ pub trait Object: Default {
     fn read_field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
-        map: &mut A,
+        map: &mut Entries<A>,
     ) -> Result<(), A::Error>;
     /// Writes every property that is present: [`ObjectWriter::start`], a call per
     /// property, [`ObjectWriter::finish`].
@@ -619,8 +620,40 @@ pub trait Object: Default {
         &'a self,
         writer: &mut ObjectWriter<'a, M>,
     ) -> Result<(), M::Error>;
-    /// The `@odata.type` field.
-    fn odata_type(&mut self) -> &mut Option<String>;
+    /// The `@odata.type` and the additional properties.
+    fn parts(&mut self) -> (&mut Option<String>, &mut Map<String, Value>);
+}
+
+/// The entries of a JSON object being read by [`Object::read_field`]: serde's
+/// map access, and whether a value of a documented property was kept in the
+/// additional properties (only then can a later duplicate of its key have one to
+/// replace there, so only then is it looked for).
+pub struct Entries<A> {
+    map: A,
+    kept: bool,
+}
+
+impl<A> Entries<A> {
+    fn new(map: A) -> Self {
+        Entries { map, kept: false }
+    }
+
+    /// Of duplicate keys the last one wins, also over a value kept in the
+    /// additional properties. (With serde_json's `preserve_order`, `remove` moves
+    /// the last additional property into the place of the one removed: in
+    /// constant time, where keeping the order would take time in the number of
+    /// properties for every such duplicate.)
+    fn forget(&self, rest: &mut Map<String, Value>, key: &str) {
+        if self.kept {
+            rest.remove(key);
+        }
+    }
+
+    /// Keeps the value of a documented property in the additional properties.
+    fn keep(&mut self, rest: &mut Map<String, Value>, key: &str, json: Value) {
+        self.kept = true;
+        rest.insert(key.to_owned(), json);
+    }
 }
 
 /// A type a property can have, read without failing on JSON of another kind: each
@@ -773,33 +806,22 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
-/// Of duplicate keys the last one wins, also over a value kept in the additional
-/// properties. (With serde_json's `preserve_order`, `remove` moves the last
-/// additional property into the place of the one removed: in constant time,
-/// where keeping the order would take time in the number of properties for
-/// every such duplicate.)
-fn forget(rest: &mut Map<String, Value>, key: &str) {
-    if !rest.is_empty() {
-        rest.remove(key);
-    }
-}
-
 /// Reads a property into `slot`: [`Field::Null`] for `null`; a value of another
 /// type goes to `rest` under its name and leaves the field absent.
 pub fn read_value<'de, A: MapAccess<'de>, T: Lenient>(
-    map: &mut A,
+    map: &mut Entries<A>,
     key: &str,
     slot: &mut Field<T>,
     rest: &mut Map<String, Value>,
 ) -> Result<(), A::Error> {
-    match map.next_value_seed(Nullable::<T>(PhantomData))? {
+    match map.map.next_value_seed(Nullable::<T>(PhantomData))? {
         Ok(value) => {
             *slot = value;
-            forget(rest, key);
+            map.forget(rest, key);
         }
         Err(json) => {
             *slot = Field::Absent;
-            rest.insert(key.to_owned(), json);
+            map.keep(rest, key, json);
         }
     }
     Ok(())
@@ -807,18 +829,18 @@ pub fn read_value<'de, A: MapAccess<'de>, T: Lenient>(
 
 /// Reads the `@odata.type`: a string, else it is kept in `rest`.
 pub fn read_tag<'de, A: MapAccess<'de>>(
-    map: &mut A,
+    map: &mut Entries<A>,
     slot: &mut Option<String>,
     rest: &mut Map<String, Value>,
 ) -> Result<(), A::Error> {
-    match map.next_value_seed(Seed::<String>(PhantomData))? {
+    match map.map.next_value_seed(Seed::<String>(PhantomData))? {
         Ok(tag) => {
             *slot = Some(tag);
-            forget(rest, ODATA_TYPE);
+            map.forget(rest, ODATA_TYPE);
         }
         Err(json) => {
             *slot = None;
-            rest.insert(ODATA_TYPE.to_owned(), json);
+            map.keep(rest, ODATA_TYPE, json);
         }
     }
     Ok(())
@@ -826,11 +848,11 @@ pub fn read_tag<'de, A: MapAccess<'de>>(
 
 /// Keeps a property the struct does not describe.
 pub fn read_other<'de, A: MapAccess<'de>>(
-    map: &mut A,
+    map: &mut Entries<A>,
     key: &str,
     rest: &mut Map<String, Value>,
 ) -> Result<(), A::Error> {
-    let value: Value = map.next_value()?;
+    let value: Value = map.map.next_value()?;
     rest.insert(key.to_owned(), value);
     Ok(())
 }
@@ -911,26 +933,26 @@ impl<'de, T: Lenient> Visitor<'de> for ListSeed<T> {
 /// under the property's name as an object from their position in the list to
 /// their JSON (`{"2": null}`), where [`ObjectWriter::list`] puts them back.
 pub fn read_list<'de, A: MapAccess<'de>, T: Lenient>(
-    map: &mut A,
+    map: &mut Entries<A>,
     key: &str,
     slot: &mut Field<Vec<T>>,
     rest: &mut Map<String, Value>,
 ) -> Result<(), A::Error> {
-    match map.next_value_seed(ListSeed::<T>(PhantomData))? {
+    match map.map.next_value_seed(ListSeed::<T>(PhantomData))? {
         List::Null => {
             *slot = Field::Null;
-            forget(rest, key);
+            map.forget(rest, key);
         }
         List::Items(items, rejected) => {
             *slot = Field::Value(items);
-            forget(rest, key);
+            map.forget(rest, key);
             if !rejected.is_empty() {
-                rest.insert(key.to_owned(), Value::Object(rejected));
+                map.keep(rest, key, Value::Object(rejected));
             }
         }
         List::Other(json) => {
             *slot = Field::Absent;
-            rest.insert(key.to_owned(), json);
+            map.keep(rest, key, json);
         }
     }
     Ok(())
@@ -938,10 +960,10 @@ pub fn read_list<'de, A: MapAccess<'de>, T: Lenient>(
 
 /// Reads the rest of a JSON object into `value`.
 fn read_object<'de, T: Object, A: MapAccess<'de>>(
-    map: &mut A,
+    map: &mut Entries<A>,
     value: &mut T,
 ) -> Result<(), A::Error> {
-    while let Some(key) = map.next_key::<Key<'de>>()? {
+    while let Some(key) = map.map.next_key::<Key<'de>>()? {
         value.read_field(&key.0, map)?;
     }
     Ok(())
@@ -955,9 +977,9 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
         let mut value = T::default();
-        read_object(&mut map, &mut value)?;
+        read_object(&mut Entries::new(map), &mut value)?;
         Ok(value)
     }
 }
@@ -971,10 +993,10 @@ pub fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(
 
 /// [`Lenient::map`] of a generated struct.
 pub fn lenient_object<'de, T: Object, A: MapAccess<'de>>(
-    mut map: A,
+    map: A,
 ) -> Result<Result<T, Value>, A::Error> {
     let mut value = T::default();
-    read_object(&mut map, &mut value)?;
+    read_object(&mut Entries::new(map), &mut value)?;
     Ok(Ok(value))
 }
 
@@ -984,6 +1006,9 @@ pub fn lenient_object<'de, T: Object, A: MapAccess<'de>>(
 pub struct ObjectWriter<'a, M> {
     map: M,
     additional: Option<&'a Map<String, Value>>,
+    /// [`key_bit`] of every additional property: a documented property is
+    /// looked for among them only when its bit is set.
+    keys: u64,
     /// Additional properties hidden by a documented one of the same name.
     shadowed: Vec<&'a str>,
 }
@@ -997,6 +1022,7 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
         additional: &'a Map<String, Value>,
     ) -> Result<(), M::Error> {
         self.additional = Some(additional);
+        self.keys = additional.keys().fold(0, |keys, key| keys | key_bit(key));
         match odata_type {
             Some(tag) => self.entry(ODATA_TYPE, tag),
             None => Ok(()),
@@ -1004,9 +1030,11 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
     }
 
     fn entry<T: Serialize + ?Sized>(&mut self, name: &'a str, value: &T) -> Result<(), M::Error> {
-        if let Some(additional) = self.additional {
-            if !additional.is_empty() && additional.contains_key(name) {
-                self.shadowed.push(name);
+        if self.keys & key_bit(name) != 0 {
+            if let Some(additional) = self.additional {
+                if additional.contains_key(name) {
+                    self.shadowed.push(name);
+                }
             }
         }
         self.map.serialize_entry(name, value)
@@ -1055,6 +1083,13 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
     }
 }
 
+/// One of 64 bits for a key, from its length and last byte (the additional
+/// properties Graph sends are mostly `@odata.` annotations, alike at the start).
+fn key_bit(key: &str) -> u64 {
+    let last = key.as_bytes().last().copied().unwrap_or(0);
+    1 << ((key.len().wrapping_mul(7) ^ usize::from(last)) & 63)
+}
+
 /// A list's typed elements with the rejected ones at their positions; rejected
 /// elements whose position is past the end (the list was shortened) or not a
 /// number come last.
@@ -1098,6 +1133,7 @@ pub fn serialize_object<T: Object, S: Serializer>(
     let mut writer = ObjectWriter {
         map: serializer.serialize_map(None)?,
         additional: None,
+        keys: 0,
         shadowed: Vec::new(),
     };
     value.write(&mut writer)?;
@@ -1339,7 +1375,7 @@ pub trait Source {
 /// straight into the variant, nothing buffered.
 struct Streamed<'m, 'de, A> {
     tag: Option<String>,
-    map: &'m mut A,
+    map: &'m mut Entries<A>,
     input: PhantomData<&'de ()>,
 }
 
@@ -1347,7 +1383,7 @@ impl<'de, A: MapAccess<'de>> Source for Streamed<'_, 'de, A> {
     type Error = A::Error;
     fn read<T: Object>(&mut self) -> Result<T, A::Error> {
         let mut value = T::default();
-        *value.odata_type() = self.tag.take();
+        *value.parts().0 = self.tag.take();
         read_object(self.map, &mut value)?;
         Ok(value)
     }
@@ -1359,7 +1395,7 @@ impl<'de, A: MapAccess<'de>> Source for Streamed<'_, 'de, A> {
 struct Late<'m, 'de, B, A> {
     base: &'m mut B,
     tag: Option<String>,
-    map: &'m mut A,
+    map: &'m mut Entries<A>,
     input: PhantomData<&'de ()>,
 }
 
@@ -1373,7 +1409,7 @@ impl<'de, B: Object, A: MapAccess<'de>> Source for Late<'_, 'de, B, A> {
         if let Some(tag) = self.tag.take() {
             buffer.insert(ODATA_TYPE.to_owned(), Value::String(tag));
         }
-        while let Some((key, value)) = self.map.next_entry::<String, Value>()? {
+        while let Some((key, value)) = self.map.map.next_entry::<String, Value>()? {
             buffer.insert(key, value);
         }
         deserialize_object(Value::Object(buffer)).map_err(de::Error::custom)
@@ -1401,21 +1437,21 @@ fn tag_key<'b>(tag: &str, buffer: &'b mut [u8; 128]) -> Cow<'b, str> {
 /// into the variant; a tag further down has the keys read so far written back
 /// into a `Value` map with the rest of the object, and the variant read from it.
 /// Of two tags the first one chooses.
-fn read_poly<'de, T: Poly, A: MapAccess<'de>>(map: &mut A) -> Result<T, A::Error> {
+fn read_poly<'de, T: Poly, A: MapAccess<'de>>(map: &mut Entries<A>) -> Result<T, A::Error> {
     let mut base = T::Base::default();
     let mut first = true;
-    while let Some(key) = map.next_key::<Key<'de>>()? {
-        if key.0 != ODATA_TYPE || base.odata_type().is_some() {
+    while let Some(key) = map.map.next_key::<Key<'de>>()? {
+        if key.0 != ODATA_TYPE || base.parts().0.is_some() {
             base.read_field(&key.0, map)?;
             first = false;
             continue;
         }
-        let tag = match map.next_value_seed(Seed::<String>(PhantomData))? {
+        let tag = match map.map.next_value_seed(Seed::<String>(PhantomData))? {
             Ok(tag) => tag,
             Err(json) => {
                 // Not a string: kept, and the value stays of the base type.
-                base.read_field(ODATA_TYPE, &mut TagValue(Some(json)))
-                    .map_err(de::Error::custom)?;
+                map.keep(base.parts().1, ODATA_TYPE, json);
+                first = false;
                 continue;
             }
         };
@@ -1443,30 +1479,10 @@ fn read_poly<'de, T: Poly, A: MapAccess<'de>>(map: &mut A) -> Result<T, A::Error
                 None => source.tag,
             }
         };
-        *base.odata_type() = chosen;
+        *base.parts().0 = chosen;
         first = false;
     }
     Ok(T::base(base))
-}
-
-/// A map access holding only the value of an `@odata.type` already read, to hand
-/// it to [`Object::read_field`].
-struct TagValue(Option<Value>);
-
-impl<'de> MapAccess<'de> for TagValue {
-    type Error = serde_json::Error;
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        _seed: K,
-    ) -> Result<Option<K::Value>, Self::Error> {
-        Ok(None)
-    }
-    fn next_value_seed<V: DeserializeSeed<'de>>(
-        &mut self,
-        seed: V,
-    ) -> Result<V::Value, Self::Error> {
-        seed.deserialize(self.0.take().unwrap_or_default())
-    }
 }
 
 struct PolyVisitor<T>(PhantomData<T>);
@@ -1477,8 +1493,8 @@ impl<'de, T: Poly> Visitor<'de> for PolyVisitor<T> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        read_poly(&mut map)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        read_poly(&mut Entries::new(map))
     }
 }
 
@@ -1490,10 +1506,8 @@ pub fn deserialize_poly<'de, T: Poly, D: Deserializer<'de>>(
 }
 
 /// [`Lenient::map`] of a generated `Any…` enum.
-pub fn lenient_poly<'de, T: Poly, A: MapAccess<'de>>(
-    mut map: A,
-) -> Result<Result<T, Value>, A::Error> {
-    read_poly(&mut map).map(Ok)
+pub fn lenient_poly<'de, T: Poly, A: MapAccess<'de>>(map: A) -> Result<Result<T, Value>, A::Error> {
+    read_poly(&mut Entries::new(map)).map(Ok)
 }
 
 impl Lenient for String {

@@ -102,7 +102,7 @@ fn object_impl(name: &Ident, fields: &[Field<'_>]) -> TokenStream {
             fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: &str,
-                map: &mut A,
+                map: &mut crate::runtime::Entries<A>,
             ) -> ::core::result::Result<(), A::Error> {
                 let rest = &mut self.#additional;
                 match key {
@@ -120,8 +120,13 @@ fn object_impl(name: &Ident, fields: &[Field<'_>]) -> TokenStream {
                 writer.finish()
             }
             #[inline]
-            fn odata_type(&mut self) -> &mut ::core::option::Option<::std::string::String> {
-                &mut self.#odata_type
+            fn parts(
+                &mut self,
+            ) -> (
+                &mut ::core::option::Option<::std::string::String>,
+                &mut ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ) {
+                (&mut self.#odata_type, &mut self.#additional)
             }
         }
         crate::runtime::serde_object!(#name);
