@@ -7,7 +7,6 @@
 // Each bench uses a part of it.
 #![allow(dead_code)]
 
-
 use docbind::emit::Output;
 use docbind::model::{Model, TypeDef};
 use std::collections::{BTreeMap, BTreeSet};
