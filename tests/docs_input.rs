@@ -1,6 +1,7 @@
 //! docs-input → generated/: freshness, build.rs agreement, snapshots of the model,
-//! the diagnostics and the summary, determinism, and every example of docs-input
-//! round-tripping through the generated types.
+//! the diagnostics and the summary, determinism, every example of docs-input
+//! round-tripping through the generated types, and every operation of docs-input
+//! called through the client by the replay (`docbind::replay`).
 
 mod common;
 
@@ -119,7 +120,7 @@ fn every_docs_input_example_round_trips() {
         &dir.join("crate"),
     );
     common::write_conformance(&run.model, name, &dir);
-    let results = common::conformance(&run.model, name, &dir, &dir);
+    let results = common::conformance(&run.model, name, &dir, &dir, false);
     assert_eq!(
         results.len(),
         run.model.examples.len(),
@@ -137,4 +138,49 @@ fn every_docs_input_example_round_trips() {
             r.error
         );
     }
+}
+
+/// Every documented call of docs-input with a response example, made through the
+/// generated client against a local server answering with the example: each
+/// must be called, match (method, path, query, body) and deserialize.
+#[test]
+fn every_docs_input_call_replays() {
+    let run = docs_input();
+    let dir = scratch("docs-input-replay");
+    write_workspace(&dir, &["crate", "replay"]);
+    let name = "docs-input-bindings";
+    write_crate(
+        &emit(&run.model, &emit_options(name)).expect("emit"),
+        &dir.join("crate"),
+    );
+    let plan = common::write_replay(&run.model, name, &dir);
+    let start = std::time::Instant::now();
+    common::cargo(&dir, &["build", "--quiet", "--bins"]);
+    eprintln!(
+        "timing: replay docs-input: build {:.1} s wall",
+        start.elapsed().as_secs_f64()
+    );
+    let r = common::replay(name, &dir, "v1.0");
+    println!(
+        "{}",
+        r.summary.replacen("replay v1.0", "replay docs-input", 1)
+    );
+    let operations: std::collections::BTreeSet<&str> = run
+        .model
+        .operations
+        .iter()
+        .map(|o| o.name.as_str())
+        .collect();
+    let called: std::collections::BTreeSet<&str> =
+        plan.calls.iter().map(|c| c.operation.as_str()).collect();
+    let uncalled: Vec<&&str> = operations.difference(&called).collect();
+    assert!(
+        r.mismatches.is_empty() && uncalled.is_empty(),
+        "{}\nmismatches:\n{}\noperations never called: {uncalled:?}",
+        r.summary,
+        r.mismatches.join("\n")
+    );
+    assert_eq!(r.called, plan.calls.len());
+    assert_eq!(r.matched, plan.calls.len());
+    assert_eq!(r.deserialized, plan.calls.len());
 }

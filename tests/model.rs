@@ -247,3 +247,32 @@ fn a_property_only_the_json_representation_shows_is_typed_from_its_value() {
             && d.file == "resources/callrecords-feedbacktokenset.md"
             && d.message.contains("`Echo`")));
 }
+
+#[test]
+fn an_update_sends_its_resource_type_when_the_table_lists_only_its_properties() {
+    let m = v1_model();
+    let body_of = |method: &str, path: &str| {
+        let op = m
+            .operations
+            .iter()
+            .find(|o| o.method == method && o.path == path)
+            .unwrap_or_else(|| panic!("no {method} {path}"));
+        op.body.clone().unwrap_or_default()
+    };
+    // user-update.md: every row of its table is a property of user (or of
+    // directoryObject, its base).
+    assert_eq!(
+        body_of("PATCH", "/users/{id|userPrincipalName}"),
+        "microsoft.graph.user"
+    );
+    assert!(
+        !m.types.iter().any(|t| t.name == "userUpdateRequestBody"),
+        "no copy of user for its update"
+    );
+    // place-update.md lists properties of room, a type derived from place: the
+    // table is its own body type.
+    assert_eq!(
+        body_of("PATCH", "/places/{id|emailAddress}"),
+        "microsoft.graph.placeUpdateRequestBody"
+    );
+}

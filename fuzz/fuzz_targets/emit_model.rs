@@ -92,6 +92,12 @@ const METHODS: &[&str] = &[
 ];
 
 #[rustfmt::skip]
+const QUERY: &[&str] = &[
+    "$select", "$filter", "$top", "$skip", "$count", "$search", "$expand", "$orderby", "$format",
+    "$Select", "select", "", "ConsistencyLevel", "Prefer", "consistencylevel", "X-Other",
+];
+
+#[rustfmt::skip]
 const FILES: &[&str] = &[
     "api/user-get.md", "api/a.md", "a.md", "", "/", ".md", "api/.md", "a\\b.md", "api/x.y.md",
     "api/type.md", "api/requests.md", "api/mod.md", "résumé.md",
@@ -300,8 +306,22 @@ fn operation(u: &mut Unstructured, names: &Names) -> Result<Operation> {
                 })
             })
             .collect::<Result<_>>()?,
+        query_options: (0..count(u, 4)?)
+            .map(|_| query_name(u))
+            .collect::<Result<_>>()?,
+        optional_headers: (0..count(u, 2)?)
+            .map(|_| query_name(u))
+            .collect::<Result<_>>()?,
         source: source(u)?,
         sources: Vec::new(),
+    })
+}
+
+/// A query option or header name: mostly from the pool, in any order and case.
+fn query_name(u: &mut Unstructured) -> Result<String> {
+    Ok(match u.int_in_range(0..=3)? {
+        0..=2 => u.choose(QUERY)?.to_string(),
+        _ => u.arbitrary()?,
     })
 }
 

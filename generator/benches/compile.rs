@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo bench -p docbind --bench compile                          # v1.0, all features
-//! cargo bench -p docbind --bench compile -- --sets v1.0,beta --feature users
+//! cargo bench -p docbind --bench compile -- --sets v1.0,beta --feature users,outlook
 //! ```
 //!
 //! For each set of pages (`--sets`, default `v1.0`) it writes, under
@@ -16,7 +16,7 @@
 //! empty `src/lib.rs`), so the timed `cargo build` (debug, under `nice`) compiles the
 //! generated crate alone. Prints each time and docbind / baseline.
 //!
-//! `--feature NAME` also builds docbind's crate with `--no-default-features
+//! `--feature NAME[,NAME...]` also builds, for each NAME, docbind's crate with `--no-default-features
 //! --features NAME`, against a baseline of the same items (`docbind::emit::feature_items`:
 //! the types and enums of its workload and of the features it enables, and the value
 //! types they use). Without
@@ -25,18 +25,20 @@
 
 mod baseline;
 mod common;
+mod support;
 
 use baseline::baseline;
 use common::{corpus, workspace};
 use docbind::emit::{EmitOptions, Output};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
-use std::time::{Duration, Instant};
+use std::time::Instant;
+use support::{children_cpu, Timed};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut sets = vec!["v1.0".to_string()];
-    let mut feature: Option<String> = None;
+    let mut features: Vec<String> = Vec::new();
     let mut reps = 1usize;
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -46,7 +48,11 @@ fn main() -> ExitCode {
                     sets = s.split(',').map(str::to_string).collect();
                 }
             }
-            "--feature" => feature = it.next().cloned(),
+            "--feature" => {
+                if let Some(list) = it.next() {
+                    features.extend(list.split(',').map(str::to_string));
+                }
+            }
             "--reps" => reps = it.next().and_then(|n| n.parse().ok()).unwrap_or(1).max(1),
             _ => {} // `--bench` and whatever else cargo passes
         }
@@ -78,7 +84,7 @@ fn main() -> ExitCode {
             println!("{set}: skipped: {} is not a folder", input.display());
             continue;
         }
-        if let Err(e) = bench_set(set, &input, &work, &targets, feature.as_deref(), reps) {
+        if let Err(e) = bench_set(set, &input, &work, &targets, &features, reps) {
             println!("{set}: FAILED: {e}");
             failed = true;
         }
@@ -95,7 +101,7 @@ fn bench_set(
     input: &Path,
     work: &Path,
     targets: &[(&str, PathBuf); 2],
-    feature: Option<&str>,
+    features: &[String],
     reps: usize,
 ) -> Result<(), String> {
     let run = docbind::run_dirs(&[input.to_path_buf()]).map_err(|e| e.to_string())?;
@@ -136,36 +142,35 @@ fn bench_set(
     let b = time_build(&base_dir, &targets[1].1, &[], reps)?;
     let d = time_build(&docbind_dir, &targets[0].1, all, reps)?;
     println!(
-        "  all features:  baseline {:>7.1} s   docbind {:>7.1} s   docbind/baseline = {:.2}",
-        b.as_secs_f64(),
-        d.as_secs_f64(),
-        d.as_secs_f64() / b.as_secs_f64()
+        "  all features:  baseline {}   docbind {}   docbind/baseline = {}",
+        b.show(),
+        d.show(),
+        d.ratio(b)
     );
 
-    let Some(feature) = feature else {
-        return Ok(());
-    };
-    if !has_features {
-        println!("  --features {feature}: skipped: the emitted Cargo.toml has no [features]");
+    if !features.is_empty() && !has_features {
+        println!("  --feature: skipped: the emitted Cargo.toml has no [features]");
         return Ok(());
     }
-    let fbase_dir = work.join(format!("{slug}-baseline-{feature}"));
-    let fbase = baseline(model, &format!("baseline-{slug}-{feature}"), Some(feature));
-    write_crate(&fbase_dir, &fbase)?;
-    let fb = time_build(&fbase_dir, &targets[1].1, &[], reps)?;
-    let fd = time_build(
-        &docbind_dir,
-        &targets[0].1,
-        &["--no-default-features", "--features", feature],
-        reps,
-    )?;
-    println!(
-        "  --features {feature}: baseline of its items {:>5.1} s   docbind {:>7.1} s   docbind/baseline = {:.2}   (docbind {feature} / baseline all = {:.2})",
-        fb.as_secs_f64(),
-        fd.as_secs_f64(),
-        fd.as_secs_f64() / fb.as_secs_f64(),
-        fd.as_secs_f64() / b.as_secs_f64()
-    );
+    for feature in features {
+        let fbase_dir = work.join(format!("{slug}-baseline-{feature}"));
+        let fbase = baseline(model, &format!("baseline-{slug}-{feature}"), Some(feature));
+        write_crate(&fbase_dir, &fbase)?;
+        let fb = time_build(&fbase_dir, &targets[1].1, &[], reps)?;
+        let fd = time_build(
+            &docbind_dir,
+            &targets[0].1,
+            &["--no-default-features", "--features", feature],
+            reps,
+        )?;
+        println!(
+            "  --features {feature}: baseline of its items {}   docbind {}   docbind/baseline = {}   (docbind {feature} / baseline all = {})",
+            fb.show(),
+            fd.show(),
+            fd.ratio(fb),
+            fd.ratio(b)
+        );
+    }
     Ok(())
 }
 
@@ -206,23 +211,29 @@ fn write_crate(dir: &Path, output: &Output) -> Result<(), String> {
 }
 
 /// Builds the dependencies of the crate in `dir` (with an empty `src/lib.rs`), then
-/// times `cargo build <flags>` of the crate itself, `reps` times; the median.
-fn time_build(dir: &Path, target: &Path, flags: &[&str], reps: usize) -> Result<Duration, String> {
+/// times `cargo build <flags>` of the crate itself, `reps` times; the medians.
+fn time_build(dir: &Path, target: &Path, flags: &[&str], reps: usize) -> Result<Timed, String> {
     let lib = dir.join("src/lib.rs");
     let real = std::fs::read(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
     std::fs::write(&lib, "").map_err(|e| e.to_string())?;
     let deps = cargo(dir, target, flags);
     std::fs::write(&lib, &real).map_err(|e| e.to_string())?;
     deps?;
-    let mut times = Vec::new();
+    let mut walls = Vec::new();
+    let mut cpus = Vec::new();
     for _ in 0..reps {
         touch(&lib)?;
-        let start = Instant::now();
+        let (start, cpu) = (Instant::now(), children_cpu());
         cargo(dir, target, flags)?;
-        times.push(start.elapsed());
+        walls.push(start.elapsed());
+        cpus.push(children_cpu().saturating_sub(cpu));
     }
-    times.sort();
-    Ok(times[times.len() / 2])
+    walls.sort();
+    cpus.sort();
+    Ok(Timed {
+        wall: walls[walls.len() / 2],
+        cpu: cpus[cpus.len() / 2],
+    })
 }
 
 /// Moves the mtime of `path` forward, so that cargo builds the crate again.

@@ -14,11 +14,14 @@
 //! sentence of the page, regenerates (only changed files are written) and
 //! builds again. Dependencies are built before the timed builds.
 
+mod support;
+
 use docbind::output::WriteOptions;
 use docbind::GenerateOptions;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
+use support::{children_cpu, Timed};
 
 /// The pages changed, one after the other, relative to the set's folder.
 const EDITS: &[&str] = &["resources/event.md", "api/user-list.md"];
@@ -69,9 +72,9 @@ fn run(set: &str) -> Result<(), String> {
     build_dependencies(&dir, &target)?;
     let full = timed(|| cargo_build(&dir, &target))?;
     println!(
-        "rebuild bench ({set}): first generate {:.2} s, full debug build {:.1} s",
+        "rebuild bench ({set}): first generate {:.2} s, full debug build {}",
         first_generate.as_secs_f64(),
-        full.as_secs_f64()
+        full.show()
     );
     for edit in EDITS {
         let page = pages.join(edit);
@@ -85,14 +88,14 @@ fn run(set: &str) -> Result<(), String> {
             ));
         }
         let rebuild = timed(|| cargo_build(&dir, &target))?;
-        let total = regenerate + rebuild;
+        let total = regenerate + rebuild.wall;
         println!(
-            "  {edit} (wrote {}): regenerate {:.2} s + rebuild {:.1} s = {:.1} s, {:.2} of the full build",
+            "  {edit} (wrote {}): regenerate {:.2} s + rebuild {} = {:.1} s; the rebuild is {} of the full build",
             sources.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
             regenerate.as_secs_f64(),
-            rebuild.as_secs_f64(),
+            rebuild.show(),
             total.as_secs_f64(),
-            total.as_secs_f64() / full.as_secs_f64()
+            rebuild.ratio(full)
         );
     }
     Ok(())
@@ -148,10 +151,13 @@ fn build_dependencies(dir: &Path, target: &Path) -> Result<(), String> {
     built
 }
 
-fn timed(f: impl FnOnce() -> Result<(), String>) -> Result<Duration, String> {
-    let start = Instant::now();
+fn timed(f: impl FnOnce() -> Result<(), String>) -> Result<Timed, String> {
+    let (start, cpu) = (Instant::now(), children_cpu());
     f()?;
-    Ok(start.elapsed())
+    Ok(Timed {
+        wall: start.elapsed(),
+        cpu: children_cpu().saturating_sub(cpu),
+    })
 }
 
 /// `cargo build --quiet` of the crate in `dir` (its own workspace), with the

@@ -17,6 +17,7 @@ pub mod generate;
 pub mod model;
 pub mod output;
 pub mod parse;
+pub mod replay;
 pub mod source;
 pub mod stable_hash;
 pub mod summary;

@@ -185,6 +185,34 @@ pub fn run(dirs: &[PathBuf]) -> docbind::Run {
     docbind::run_dirs(dirs).expect("read input")
 }
 
+/// Runs the binary `package` already built in the shared target dir (by a
+/// `cargo build` of its workspace) as it is: a `cargo run -p` would resolve the
+/// features of that package alone and build its dependencies again for them.
+/// Returns its stdout, or panics with its stderr.
+pub fn run_binary(package: &str, args: &[&str]) -> String {
+    let bin = shared_target()
+        .join("debug")
+        .join(format!("{package}{}", std::env::consts::EXE_SUFFIX));
+    let start = Instant::now();
+    let out = Command::new(&bin)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
+    if !out.status.success() {
+        panic!(
+            "{} failed ({}):\n{}",
+            bin.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    eprintln!(
+        "timing: {package}: {:.1} s wall",
+        start.elapsed().as_secs_f64()
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Runs the binary `package` of the workspace in `dir` (built by an earlier
 /// `cargo build`); returns its stdout.
 pub fn run_built(dir: &Path, package: &str, args: &[&str]) -> String {
@@ -222,20 +250,24 @@ pub fn harness_name(crate_name: &str) -> String {
     format!("{crate_name}-conformance")
 }
 
-/// Runs the conformance harness of [`write_conformance`] (built in the
-/// workspace `workspace`) on the model's examples.
+/// Runs the conformance harness of [`write_conformance`] (in the workspace
+/// `workspace`; already built there with `prebuilt`, else by `cargo run`) on the
+/// model's examples.
 pub fn conformance(
     model: &docbind::Model,
     crate_name: &str,
     dir: &Path,
     workspace: &Path,
+    prebuilt: bool,
 ) -> Vec<Checked> {
     let examples = dir.join("examples.json");
-    let out = run_built(
-        workspace,
-        &harness_name(crate_name),
-        &[&examples.to_string_lossy()],
-    );
+    let examples = examples.to_string_lossy();
+    let harness = harness_name(crate_name);
+    let out = if prebuilt {
+        run_binary(&harness, &[&examples])
+    } else {
+        run_built(workspace, &harness, &[&examples])
+    };
     out.lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).expect("harness line");
@@ -248,4 +280,65 @@ pub fn conformance(
             }
         })
         .collect()
+}
+
+/// The replay program of `model` (see `docbind::replay`): writes the program
+/// `<crate_name>-replay` (in `dir/replay`, against the crate in `dir/crate`) and
+/// its calls file (`dir/calls.json`). Build it, then run it with [`replay`].
+pub fn write_replay(model: &docbind::Model, crate_name: &str, dir: &Path) -> docbind::replay::Plan {
+    let plan = docbind::replay::plan(model);
+    let json = serde_json::to_string(&plan).expect("calls JSON");
+    std::fs::write(dir.join("calls.json"), json).expect("write calls");
+    let program = dir.join("replay");
+    std::fs::create_dir_all(program.join("src")).expect("replay dir");
+    let toml = docbind::replay::cargo_toml(&replay_name(crate_name), crate_name, "../crate");
+    std::fs::write(program.join("Cargo.toml"), toml).expect("write replay");
+    let main_rs = docbind::replay::main_rs(model, &plan);
+    std::fs::write(program.join("src/main.rs"), main_rs).expect("write replay");
+    plan
+}
+
+pub fn replay_name(crate_name: &str) -> String {
+    format!("{crate_name}-replay")
+}
+
+/// What the replay program said: its summary line and one line per mismatch.
+#[derive(Debug)]
+pub struct Replayed {
+    pub summary: String,
+    pub called: usize,
+    pub matched: usize,
+    pub deserialized: usize,
+    pub mismatches: Vec<String>,
+}
+
+/// Runs the replay program of [`write_replay`] (already built by a `cargo
+/// build` of its workspace); the counts are read back from its summary line.
+pub fn replay(crate_name: &str, dir: &Path, version: &str) -> Replayed {
+    let calls = dir.join("calls.json");
+    let out = run_binary(
+        &replay_name(crate_name),
+        &[&calls.to_string_lossy(), version],
+    );
+    let mut lines = out.lines();
+    let summary = lines.next().unwrap_or("").to_string();
+    let count = |word: &str| {
+        summary
+            .split(", ")
+            .find_map(|part| {
+                part.strip_prefix(word)?
+                    .split_whitespace()
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+            .unwrap_or(0)
+    };
+    Replayed {
+        called: count("called "),
+        matched: count("matched "),
+        deserialized: count("deserialized "),
+        mismatches: lines.map(String::from).collect(),
+        summary,
+    }
 }

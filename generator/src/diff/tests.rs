@@ -55,6 +55,8 @@ fn op(name: &str, method: &str, path: &str, response: Option<&str>) -> Operation
         permissions: Vec::new(),
         headers: Vec::new(),
         source: src(&format!("api/{name}.md"), 5),
+        query_options: Vec::new(),
+        optional_headers: Vec::new(),
         sources: Vec::new(),
     }
 }
@@ -97,6 +99,7 @@ fn model(mut types: Vec<TypeDef>, enums: Vec<EnumDef>, operations: Vec<Operation
         enums,
         operations,
         examples: Vec::new(),
+        calls: Vec::new(),
     }
 }
 

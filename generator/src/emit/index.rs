@@ -220,6 +220,11 @@ impl<'m> Index<'m> {
             .collect()
     }
 
+    /// Whether items are gated by cargo features (the crate declares them).
+    pub fn is_gated(&self) -> bool {
+        self.gated
+    }
+
     /// The features any one of which makes the type or enum `qualified` exist
     /// (none for primitives and names the crate does not define).
     pub fn gate_of(&self, qualified: &str) -> Vec<String> {

@@ -3,8 +3,10 @@
 //! (`mod x { ... }`), from the same per-module tokens.
 //!
 //! ```text
-//! src/lib.rs                   runtime + namespace modules, runtime re-exports
-//! src/runtime.rs               runtime_src.rs without its tests
+//! src/lib.rs                   hand-written + namespace modules, runtime re-exports
+//! src/runtime.rs               runtime_src.rs without its tests (and so on, see runtime.rs:
+//!                              protocol.rs, batch.rs, client/mod.rs, client/reqwest.rs)
+//! src/options.rs               the options markers of the request functions
 //! src/<ns>/mod.rs              `mod <item>; pub use self::<item>::Item;` ...
 //! src/<ns>/<item>.rs           one struct (and its Any… enum), or one enum
 //! src/<ns>/requests/mod.rs     `mod <page>; pub use self::<page>::function;` ...
@@ -14,14 +16,26 @@
 use super::index::{EnumInfo, Index, TypeInfo, REQUESTS_MODULE};
 use super::names::ident;
 use super::ops::{self, RequestFile};
-use super::{docs, enums, poly, runtime, types, EmitOptions};
+use super::runtime::{self, HandWritten};
+use super::{docs, enums, poly, types, EmitOptions};
 use crate::Error;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
 
 /// Runtime items re-exported at the crate root.
-const ROOT_EXPORTS: &[&str] = &["Collection", "Error", "Field", "Flags", "Method", "Request"];
+const ROOT_EXPORTS: &[&str] = &[
+    "Body",
+    "Collection",
+    "Download",
+    "Error",
+    "Field",
+    "Flags",
+    "Method",
+    "Reply",
+    "Request",
+    "ServiceError",
+];
 
 pub(crate) struct Module<'a> {
     /// Module name (empty for the crate root).
@@ -46,7 +60,10 @@ enum Content<'a> {
     /// Nothing but its children and their re-exports.
     Children,
     Root,
-    Runtime,
+    /// Copied from docbind's sources (see `runtime.rs`).
+    HandWritten(&'static HandWritten),
+    /// The options markers (`options.rs`).
+    Options,
     Type(&'a TypeInfo<'a>),
     Enum(&'a EnumInfo<'a>),
     Requests(&'a RequestFile<'a>),
@@ -74,8 +91,23 @@ pub(crate) fn tree<'a>(
     requests: &'a BTreeMap<String, Vec<RequestFile<'a>>>,
 ) -> Module<'a> {
     let mut root = Module::new("", true, Content::Root);
-    root.children
-        .push(Module::new("runtime", true, Content::Runtime));
+    for module in runtime::CORE {
+        root.children.push(hand_written(module));
+    }
+    if super::options::any(index) {
+        let mut options = Module::new(super::options::MODULE, true, Content::Options);
+        options.doc = Some(
+            "Options markers: which typed query options (`select`, `top`, ...) a request offers; see `runtime::supports`.".into(),
+        );
+        root.children.push(options);
+    }
+    // The client exists with its feature: not in the single file, whose crate
+    // declares no features.
+    if index.is_gated() {
+        let mut client = hand_written(&runtime::CLIENT);
+        client.children.push(hand_written(&runtime::REQWEST));
+        root.children.push(client);
+    }
     for (namespace, module) in &index.namespaces {
         let files = requests
             .get(namespace)
@@ -85,6 +117,12 @@ pub(crate) fn tree<'a>(
             .push(namespace_module(index, namespace, module, files));
     }
     root
+}
+
+fn hand_written<'a>(module: &'static HandWritten) -> Module<'a> {
+    let mut out = Module::new(module.name, true, Content::HandWritten(module));
+    out.features = module.feature.iter().map(|f| f.to_string()).collect();
+    out
 }
 
 fn namespace_module<'a>(
@@ -183,8 +221,12 @@ impl Module<'_> {
         matches!(self.content, Content::Root)
     }
 
-    pub(crate) fn is_runtime(&self) -> bool {
-        matches!(self.content, Content::Runtime)
+    /// The hand-written source of the module, if it is one.
+    pub(crate) fn hand_written(&self) -> Option<&'static HandWritten> {
+        match self.content {
+            Content::HandWritten(module) => Some(module),
+            _ => None,
+        }
     }
 
     /// The file of a (non-root) module in `dir`, and the directory of its children:
@@ -199,8 +241,8 @@ impl Module<'_> {
     }
 
     /// The module's own source: its children's declarations and re-exports, then
-    /// its items. In the [`Layout::Files`] layout, not for the runtime, which is
-    /// copied as text.
+    /// its items. In the [`Layout::Files`] layout, not for the hand-written
+    /// modules, which are copied as text (and declare their own children).
     pub(crate) fn tokens(&self, index: &Index<'_>, layout: Layout) -> Result<TokenStream, Error> {
         let mut out = TokenStream::new();
         for child in &self.children {
@@ -228,10 +270,10 @@ impl Module<'_> {
                 )]
             });
         }
-        if layout == Layout::Inline && self.is_runtime() {
-            // The runtime's `//!` docs, which an inline module takes from outside.
-            let runtime_attrs = runtime::inline()?.0;
-            attrs = Some(quote!(#attrs #runtime_attrs));
+        if let (Layout::Inline, Some(module)) = (layout, self.hand_written()) {
+            // The module's `//!` docs, which an inline module takes from outside.
+            let module_attrs = module.inline()?.0;
+            attrs = Some(quote!(#attrs #module_attrs));
         }
         let name = ident(&self.name);
         let vis = self.public.then(|| quote!(pub));
@@ -256,7 +298,8 @@ impl Module<'_> {
     fn items(&self, index: &Index<'_>) -> Result<TokenStream, Error> {
         Ok(match self.content {
             Content::Children => TokenStream::new(),
-            Content::Runtime => runtime::inline()?.1,
+            Content::HandWritten(module) => module.inline()?.1,
+            Content::Options => super::options::module_items(index),
             Content::Root => root_items(),
             Content::Type(info) => {
                 let (item, any) = (
@@ -350,10 +393,11 @@ pub(crate) fn crate_attrs(index: &Index<'_>) -> TokenStream {
         "Typed models and request functions, generated by docbind from API reference pages."
             .to_string(),
         String::new(),
-        "Each request function returns a [`Request`]: send it with any HTTP client and read the"
-            .into(),
-        "answer with [`Request::parse_response`]; see [`runtime`]. Modules, one per namespace:"
-            .into(),
+        "Each request function returns a [`Request`], which does no I/O: send it with the".into(),
+        "async client of the cargo feature `client` (`client::Client`; `reqwest` adds a".into(),
+        "transport), or with any HTTP client and read the answer with".into(),
+        "[`Request::parse_response`]; see [`runtime`], [`protocol`] and [`batch`].".into(),
+        "Modules, one per namespace:".into(),
         String::new(),
     ];
     // `- [x]: y` would read as a link reference definition: name the namespace first.
@@ -409,10 +453,20 @@ pub(crate) fn cargo_toml(
          [dependencies]\n\
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\
          serde_json = \"1\"\n\
+         # The client (feature `client`) and its reqwest transport (feature `reqwest`).\n\
+         http = {{ version = \"1\", optional = true }}\n\
+         futures-core = {{ version = \"0.3\", optional = true, default-features = false }}\n\
+         reqwest = {{ version = \"0.13\", optional = true, default-features = false, features = [\"rustls-no-provider\", \"http2\"] }}\n\
+         rustls = {{ version = \"0.23\", optional = true, default-features = false, features = [\"ring\", \"std\", \"tls12\"] }}\n\
+         tokio = {{ version = \"1\", optional = true, default-features = false, features = [\"time\"] }}\n\
          \n\
          [features]\n\
          default = [\"full\"]\n\
          full = [{all}]\n\
+         # An async client over a transport trait; no async runtime.\n\
+         client = [\"dep:http\", \"dep:futures-core\"]\n\
+         # Its transport over reqwest with rustls (ring), for tokio.\n\
+         reqwest = [\"client\", \"dep:reqwest\", \"dep:rustls\", \"dep:tokio\"]\n\
          {each}",
         name = toml_string(&opts.crate_name),
         all = all.join(", "),

@@ -17,16 +17,17 @@ mod index;
 mod krate;
 mod names;
 mod ops;
+mod options;
 mod poly;
 mod reuse;
 mod runtime;
 mod types;
 
-/// The runtime is compiled here too, so that its unit tests run with docbind's.
+/// The hand-written modules of the emitted crate's core are compiled here too,
+/// under the names they have there, so that their unit tests run with docbind's.
 #[cfg(test)]
-#[path = "runtime_src.rs"]
-#[allow(dead_code)] // only its tests use it here
-mod runtime_src;
+#[allow(dead_code)] // only their tests use them here
+mod emitted;
 
 /// The cargo feature of a workload in emitted crates (for tools that build them
 /// with some features only).
@@ -139,6 +140,43 @@ pub fn rust_types<'a>(
         .collect()
 }
 
+/// A request function of the emitted crate, as tools that call them see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestFunction {
+    /// Its path, starting with `crate::`.
+    pub path: String,
+    /// The type of its body parameter (`&T`, `&[T]`, `&str`), if it takes one.
+    pub body: Option<String>,
+    /// It sends or answers bytes rather than JSON (`/$value`, `/content`).
+    pub bytes: bool,
+}
+
+/// The request function of each operation, by operation name, as `emit` names
+/// them; for tools that write code calling them (the replay).
+pub fn request_functions(model: &Model) -> BTreeMap<String, RequestFunction> {
+    let index = Index::new(model, Gating::ByFeature);
+    let mut out = BTreeMap::new();
+    for (namespace, files) in ops::plan(&index) {
+        let Some(module) = index.namespaces.get(&namespace) else {
+            continue;
+        };
+        for function in files.iter().flat_map(|f| &f.functions) {
+            let op = function.op;
+            let bytes = ops::bytes_kind(op).is_some();
+            let body = ops::body_param(&index, op).map(|t| t.to_string().replace(' ', ""));
+            out.insert(
+                op.name.clone(),
+                RequestFunction {
+                    path: format!("crate::{module}::requests::{}", function.name),
+                    body: body.filter(|_| !bytes),
+                    bytes,
+                },
+            );
+        }
+    }
+    out
+}
+
 /// The qualified names of the types and enums that exist in the emitted crate
 /// built with `--no-default-features --features <features>`: those of the
 /// features and of every feature they enable, and the value types these use.
@@ -216,11 +254,8 @@ fn render(
     let rendered: Vec<Result<(String, Rendered), Error>> = krate::files(root)
         .into_par_iter()
         .map(|(path, module)| {
-            if let (true, Target::Files { header, .. }) = (module.is_runtime(), target) {
-                return Ok((
-                    path,
-                    fresh(format!("// {header}\n{}\n", runtime::emitted())),
-                ));
+            if let (Some(source), Target::Files { header, .. }) = (module.hand_written(), target) {
+                return Ok((path, fresh(format!("// {header}\n{}\n", source.emitted()))));
             }
             let mut tokens = TokenStream::new();
             if module.is_root() && layout == Layout::Files {

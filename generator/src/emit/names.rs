@@ -156,8 +156,14 @@ pub fn feature_name(workload: &str) -> String {
     if out.is_empty() {
         out = "graph".into();
     }
-    // `default` and `full` are the crate's own features.
-    if out == "default" || out == "full" {
+    // `default` and `full` are the crate's own features, and so are the client's.
+    let taken = [
+        "default",
+        "full",
+        super::runtime::CLIENT_FEATURE,
+        super::runtime::REQWEST_FEATURE,
+    ];
+    if taken.contains(&out.as_str()) {
         out.push_str("-workload");
     }
     out
@@ -171,18 +177,28 @@ pub fn feature_name(workload: &str) -> String {
 const TOOL_NAMES: &[&str] = &["rustfmt"];
 /// Module names a namespace may not take in `src/`: `src/lib.rs` is the crate root
 /// (`src/lib/mod.rs` beside it is ambiguous), `src/main.rs` and `src/bin/` are
-/// binaries to cargo, `runtime` is docbind's, and crates the emitted code or
-/// serde's derive output name by a path starting with them.
+/// binaries to cargo, `runtime`, `options`, `protocol`, `batch` and `client` are
+/// docbind's modules, and crates the emitted code or serde's derive output name
+/// by a path starting with them (or the client's dependencies).
 const ROOT_MODULES: &[&str] = &[
     "lib",
     "main",
     "bin",
     "runtime",
+    "options",
+    "protocol",
+    "batch",
+    "client",
     "core",
     "std",
     "alloc",
     "serde",
     "serde_json",
+    "http",
+    "futures_core",
+    "reqwest",
+    "rustls",
+    "tokio",
 ];
 /// The longest module name, so that the file (`name.rs`) or folder of any module
 /// fits in a file name on every file system (255 bytes), with room for
@@ -359,10 +375,27 @@ mod tests {
         for name in ["rustfmt", "mod"] {
             assert!(root.contains(name) && inner.contains(name), "{name}");
         }
-        for name in ["lib", "bin", "main", "runtime"] {
+        for name in [
+            "lib", "bin", "main", "runtime", "options", "protocol", "batch", "client", "http",
+        ] {
             assert!(root.contains(name) && !inner.contains(name), "{name}");
         }
         assert!(inner.contains("requests"));
+    }
+
+    #[test]
+    fn workload_features_never_take_the_crate_s_own_names() {
+        for (workload, feature) in [
+            ("client", "client-workload"),
+            ("Client", "client-workload"),
+            ("reqwest", "reqwest-workload"),
+            ("full", "full-workload"),
+            ("default", "default-workload"),
+            ("clients", "clients"),
+            ("Intune", "intune"),
+        ] {
+            assert_eq!(feature_name(workload), feature, "{workload}");
+        }
     }
 
     /// Every produced name must be accepted by `Ident::new` and parse as a

@@ -18,6 +18,34 @@ use std::collections::{BTreeMap, BTreeSet};
 const CLIPPY_MAX_ARGUMENTS: usize = 7;
 /// Parameter name of the request body; path parameters get other names.
 const BODY_PARAM: &str = "body";
+/// Parameter names of the bytes of an upload and their content type.
+const CONTENT_PARAM: &str = "content";
+const CONTENT_TYPE_PARAM: &str = "content_type";
+
+/// Operations on a resource's bytes (`/$value`, `/content`, or a documented
+/// `Edm.Stream`): a download answers `runtime::Download`, an upload takes bytes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Bytes {
+    Download,
+    Upload,
+}
+
+pub(crate) fn bytes_kind(op: &Operation) -> Option<Bytes> {
+    const STREAM: &str = "Edm.Stream";
+    let last = op.template.segments.last().map(Vec::as_slice);
+    let on_bytes =
+        matches!(last, Some([PathPart::Literal(word)]) if word == "$value" || word == "content");
+    let method = op.method.to_ascii_uppercase();
+    let download = method == "GET"
+        && (op.response.as_deref() == Some(STREAM) || (on_bytes && op.response.is_none()));
+    let upload = matches!(method.as_str(), "PUT" | "POST" | "PATCH")
+        && (op.body.as_deref() == Some(STREAM) || (on_bytes && op.body.is_none()));
+    match (download, upload) {
+        (true, _) => Some(Bytes::Download),
+        (_, true) => Some(Bytes::Upload),
+        _ => None,
+    }
+}
 
 /// The functions of one page, in one file of a namespace's `requests` module.
 pub(crate) struct RequestFile<'m> {
@@ -145,8 +173,9 @@ fn request_fn(
     gate: bool,
 ) -> Result<TokenStream, Error> {
     let op = function.op;
+    let bytes = bytes_kind(op);
     let params = params(op);
-    let body = body_param(index, op);
+    let body = body_param(index, op).filter(|_| bytes != Some(Bytes::Upload));
     let path = pieces_expr(&path_pieces(op, &params)?, PieceUse::Path);
     let query = op
         .template
@@ -163,8 +192,10 @@ fn request_fn(
         .collect::<Result<Vec<_>, Error>>()?;
     let name = ident(&function.name);
     let doc = docs::lines_attrs(&doc_lines(op));
-    let allow = (params.len() + usize::from(body.is_some()) > CLIPPY_MAX_ARGUMENTS)
-        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let upload = bytes == Some(Bytes::Upload);
+    let arguments = params.len() + usize::from(body.is_some()) + 2 * usize::from(upload);
+    let allow =
+        (arguments > CLIPPY_MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let with_json = body.as_ref().map(|_| {
         let body = ident(BODY_PARAM);
         quote!(.with_json(#body))
@@ -173,9 +204,25 @@ fn request_fn(
         let body = ident(BODY_PARAM);
         quote!(#body: #ty)
     });
+    let (body, with_json) = if upload {
+        let (content_type, content) = (ident(CONTENT_TYPE_PARAM), ident(CONTENT_PARAM));
+        (
+            Some(quote!(#content_type: &str, #content: Vec<u8>)),
+            Some(quote!(.with_bytes(#content_type, #content))),
+        )
+    } else {
+        (body, with_json)
+    };
     let method = method(&op.method);
     let status = Literal::u16_unsuffixed(op.status);
-    let response = response_type(index, op);
+    let response = match bytes {
+        Some(Bytes::Download) => quote!(crate::runtime::Download),
+        _ => response_type(index, op),
+    };
+    let options = super::options::marker(op).map(|marker| {
+        let marker = ident(&marker);
+        quote!(, crate::options::#marker)
+    });
     // The function exists with its workload's feature, which enables whatever
     // its body and response types need.
     let feature = names::feature_name(&op.workload);
@@ -187,7 +234,7 @@ fn request_fn(
         #cfg
         #allow
         #[inline]
-        pub fn #name(#(#params: &str,)* #body) -> crate::runtime::Request<#response> {
+        pub fn #name(#(#params: &str,)* #body) -> crate::runtime::Request<#response #options> {
             crate::runtime::Request::new(#method, #path, #status)
                 #(#query)*
                 #with_json
@@ -199,6 +246,9 @@ fn request_fn(
 /// after what it identifies (see [`param_base`]).
 fn params(op: &Operation) -> Vec<Ident> {
     let mut taken = BTreeSet::from([BODY_PARAM.to_string()]);
+    if bytes_kind(op) == Some(Bytes::Upload) {
+        taken.extend([CONTENT_PARAM.to_string(), CONTENT_TYPE_PARAM.to_string()]);
+    }
     (0..op.template.params.len())
         .map(|i| ident(&unique_name(&param_base(op, i), &mut taken)))
         .collect()
@@ -234,7 +284,7 @@ fn param_base(op: &Operation, i: usize) -> String {
 }
 
 /// `&T` for the body type: `&str` for text (not `&String`), `&[T]` for a collection.
-fn body_param(index: &Index<'_>, op: &Operation) -> Option<TokenStream> {
+pub(crate) fn body_param(index: &Index<'_>, op: &Operation) -> Option<TokenStream> {
     let ty = op.body.as_deref()?;
     Some(if op.body_collection {
         let item = index.type_ref(ty);
@@ -279,6 +329,9 @@ fn method(written: &str) -> TokenStream {
 enum Piece<'p> {
     Text(String),
     Param(&'p Ident),
+    /// A parameter inside an OData string literal (`period='{period}'`): its
+    /// single quotes are doubled, so that no value ends the literal early.
+    Quoted(&'p Ident),
 }
 
 #[derive(Clone, Copy)]
@@ -309,14 +362,27 @@ fn pieces<'p>(
     op: &Operation,
     literal: fn(&str) -> String,
 ) -> Result<Vec<Piece<'p>>, Error> {
+    // Single quotes so far: a parameter after an odd number of them is inside
+    // a string literal (`f(a='x',b='{y}')`; a doubled `''` counts twice).
+    let mut quotes = 0usize;
     let piece = |part: &PathPart| match part {
-        PathPart::Literal(text) => Ok(Piece::Text(literal(text))),
-        PathPart::Param(i) => params.get(*i).map(Piece::Param).ok_or_else(|| {
-            Error::Internal(format!(
-                "operation {}: path parameter #{i} is not in its template",
-                op.name
-            ))
-        }),
+        PathPart::Literal(text) => {
+            quotes += text.matches('\'').count();
+            Ok(Piece::Text(literal(text)))
+        }
+        PathPart::Param(i) => {
+            let param = params.get(*i).ok_or_else(|| {
+                Error::Internal(format!(
+                    "operation {}: path parameter #{i} is not in its template",
+                    op.name
+                ))
+            })?;
+            Ok(if quotes % 2 == 1 {
+                Piece::Quoted(param)
+            } else {
+                Piece::Param(param)
+            })
+        }
     };
     Ok(merge_text(
         parts.iter().map(piece).collect::<Result<_, _>>()?,
@@ -344,6 +410,12 @@ fn pieces_expr(pieces: &[Piece<'_>], usage: PieceUse) -> TokenStream {
             quote!(crate::runtime::encode_segment(#param).as_str())
         }
         (Piece::Param(param), PieceUse::Query) => quote!(#param),
+        (Piece::Quoted(param), PieceUse::Path) => {
+            quote!(crate::runtime::encode_segment(&crate::runtime::escape_odata_string(#param)).as_str())
+        }
+        (Piece::Quoted(param), PieceUse::Query) => {
+            quote!(crate::runtime::escape_odata_string(#param).as_str())
+        }
     };
     match pieces {
         [] => quote!(""),
@@ -398,6 +470,7 @@ fn doc_lines(op: &Operation) -> Vec<String> {
         op.method.to_ascii_uppercase(),
         op.path.replace('`', "'")
     ));
+    block(&super::options::doc_line(op).unwrap_or_default());
     if !op.permissions.is_empty() {
         let rows = op
             .permissions
@@ -488,6 +561,53 @@ mod tests {
                 Piece::Text("c".into())
             ]
         );
+    }
+
+    #[test]
+    fn bytes_are_downloaded_and_uploaded() {
+        let op = super::super::tests::op;
+        let stream = |mut o: Operation, body: bool| {
+            if body {
+                o.body = Some("Edm.Stream".into());
+            } else {
+                o.response = Some("Edm.Stream".into());
+            }
+            o
+        };
+        let cases = [
+            (
+                op("a", "GET", "/me/photo/$value", 200),
+                Some(Bytes::Download),
+            ),
+            (
+                op("b", "GET", "/drives/{id}/items/{id}/content", 302),
+                Some(Bytes::Download),
+            ),
+            (
+                op("c", "PUT", "/me/drive/items/{p}:/{f}:/content", 201),
+                Some(Bytes::Upload),
+            ),
+            (op("d", "put", "/me/photo/$value", 204), Some(Bytes::Upload)),
+            (
+                stream(op("e", "GET", "/reports/x", 200), false),
+                Some(Bytes::Download),
+            ),
+            (
+                stream(op("f", "POST", "/x/upload", 200), true),
+                Some(Bytes::Upload),
+            ),
+            (op("g", "GET", "/me/contentTypes", 200), None),
+            (op("h", "DELETE", "/me/photo/$value", 204), None),
+            (op("i", "GET", "/sites/{id}/content/x", 200), None),
+        ];
+        for (op, kind) in cases {
+            assert_eq!(bytes_kind(&op), kind, "{} {}", op.method, op.path);
+        }
+        let documented = Operation {
+            response: Some("microsoft.graph.user".into()),
+            ..op("j", "GET", "/users/{id}/$value", 200)
+        };
+        assert_eq!(bytes_kind(&documented), None, "a documented JSON type wins");
     }
 
     #[test]

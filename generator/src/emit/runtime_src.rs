@@ -1,9 +1,14 @@
 //! Support code shared by the generated models and request functions.
 //!
 //! A request function builds a [`Request`]: method, encoded path, query, headers
-//! and JSON body. Send it with any HTTP client (prefix the service root, e.g.
-//! `https://graph.microsoft.com/v1.0`, to [`Request::path_and_query`]), then give
-//! the status and body of the answer to [`Request::parse_response`].
+//! (with `Content-Type` when there is a body) and a [`Body`], JSON or bytes. It
+//! does no I/O. Send it with the crate's client (cargo feature `client`, see
+//! `crate::client`), or with any HTTP client: prefix the service root, e.g.
+//! `https://graph.microsoft.com/v1.0`, to [`Request::path_and_query`] (or call
+//! [`Request::url`]), then give the status, headers and body of the answer to
+//! [`Request::parse_response`]. `crate::protocol` has the rest of what a caller
+//! decides without I/O (retries, redirects, upload sessions) and `crate::batch`
+//! builds JSON batches.
 //!
 //! The models keep everything the service sends: properties the docs do not
 //! describe land in `additional_properties`, `null` is kept apart from "absent"
@@ -61,22 +66,67 @@ impl fmt::Display for Method {
     }
 }
 
+/// The body of a request.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Body {
+    /// No body.
+    #[default]
+    Empty,
+    /// A JSON body (`Content-Type: application/json`).
+    Json(Value),
+    /// Bytes, sent as they are (with the `Content-Type` the request was given).
+    Bytes(Vec<u8>),
+}
+
+impl Body {
+    /// Whether there is no body.
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Body::Empty)
+    }
+
+    /// The JSON body, if it is one.
+    pub fn as_json(&self) -> Option<&Value> {
+        match self {
+            Body::Json(json) => Some(json),
+            Body::Empty | Body::Bytes(_) => None,
+        }
+    }
+
+    /// The bytes to send: the JSON written out, the bytes, or nothing.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Body::Empty => Vec::new(),
+            // Writing a `Value` cannot fail: its map keys are strings.
+            Body::Json(json) => serde_json::to_vec(json).unwrap_or_default(),
+            Body::Bytes(bytes) => bytes.clone(),
+        }
+    }
+}
+
 /// A request ready to be sent, answered by a response body of type `R`.
-pub struct Request<R> {
+///
+/// `O` says which typed query options it offers (see [`supports`]): a request
+/// function whose page lists `$select` returns a request with [`Request::select`].
+/// The default, [`NoOptions`], offers none; [`Request::query`] and
+/// [`Request::header`] add anything to any request.
+pub struct Request<R, O = NoOptions> {
     pub method: Method,
     /// Percent-encoded path, starting with `/`, relative to the service root; or
-    /// an absolute URL the service gave (a next page, see [`Request::next_page`]).
+    /// an absolute URL the service gave (a next page or a delta link, see
+    /// [`Request::next_page`] and [`Request::from_link`]), used as it is.
     pub path: String,
     /// Query parameters, not encoded yet (see [`Request::path_and_query`]).
     pub query: Vec<(String, String)>,
+    /// Request headers; `Content-Type` is set with the body.
     pub headers: Vec<(String, String)>,
-    /// The JSON body, if the request has one.
-    pub body: Option<Value>,
+    pub body: Body,
     expected_status: u16,
-    response: PhantomData<fn() -> R>,
+    /// Whether the caller's credentials go with it (not to a pre-authenticated URL).
+    authorize: bool,
+    response: PhantomData<fn() -> (R, O)>,
 }
 
-impl<R> Request<R> {
+impl<R, O> Request<R, O> {
     /// A request without query, headers or body. `path` must already be encoded
     /// (request functions encode every parameter with [`encode_segment`]).
     pub fn new(method: Method, path: impl Into<String>, expected_status: u16) -> Self {
@@ -85,8 +135,9 @@ impl<R> Request<R> {
             path: path.into(),
             query: Vec::new(),
             headers: Vec::new(),
-            body: None,
+            body: Body::Empty,
             expected_status,
+            authorize: true,
             response: PhantomData,
         }
     }
@@ -100,6 +151,19 @@ impl<R> Request<R> {
     /// Adds a request header.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The value of the first header named `name` (in any letter case).
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// Sets the header `name` to `value`, replacing any header of that name.
+    pub fn set_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+        self.headers.push((name, value.into()));
         self
     }
 
@@ -127,12 +191,43 @@ impl<R> Request<R> {
         mut self,
         body: &B,
     ) -> Result<Self, serde_json::Error> {
-        self.body = Some(serde_json::to_value(body)?);
-        self.headers
-            .retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
-        self.headers
-            .push(("Content-Type".into(), "application/json".into()));
-        Ok(self)
+        self.body = Body::Json(serde_json::to_value(body)?);
+        Ok(self.set_header("Content-Type", "application/json"))
+    }
+
+    /// Sets the body to `bytes`, sent as they are, and `Content-Type` to
+    /// `content_type` (e.g. `image/jpeg`, `application/octet-stream`).
+    pub fn with_bytes(mut self, content_type: &str, bytes: impl Into<Vec<u8>>) -> Self {
+        self.body = Body::Bytes(bytes.into());
+        self.set_header("Content-Type", content_type)
+    }
+
+    /// The request without the caller's credentials: for pre-authenticated URLs
+    /// (an upload session's `uploadUrl`), which must not receive a token.
+    pub fn without_authorization(mut self) -> Self {
+        self.authorize = false;
+        self
+    }
+
+    /// Whether a client adds its `Authorization` header (never to another host
+    /// than the service's, whatever this says).
+    pub fn sends_authorization(&self) -> bool {
+        self.authorize
+    }
+
+    /// The same request, read as `U` (e.g. an upload session's own type, or
+    /// `serde_json::Value`).
+    pub fn expecting<U>(self) -> Request<U, O> {
+        Request {
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            headers: self.headers,
+            body: self.body,
+            expected_status: self.expected_status,
+            authorize: self.authorize,
+            response: PhantomData,
+        }
     }
 
     /// The status code the docs give for success. [`Request::parse_response`]
@@ -142,10 +237,13 @@ impl<R> Request<R> {
     }
 
     /// The path followed by the encoded query string, e.g. `/users/a%20b?%24select=id`.
+    /// A path that already has a query (a next page's link) gets the parameters
+    /// after `&`.
     pub fn path_and_query(&self) -> String {
         let mut url = self.path.clone();
+        let has_query = url.contains('?');
         for (i, (name, value)) in self.query.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
+            url.push(if i == 0 && !has_query { '?' } else { '&' });
             url.push_str(&encode_query_component(name));
             url.push('=');
             url.push_str(&encode_query_component(value));
@@ -166,38 +264,64 @@ impl<R> Request<R> {
     }
 }
 
-fn is_absolute(path: &str) -> bool {
+/// Whether `path` is an absolute `http(s)` URL rather than a path.
+pub fn is_absolute(path: &str) -> bool {
     let lower = path.get(..8).unwrap_or(path).to_ascii_lowercase();
     lower.starts_with("https://") || lower.starts_with("http://")
 }
 
-impl<T> Request<Collection<T>> {
+/// The value of the first header named `name`, in any letter case.
+pub fn find_header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.as_str())
+}
+
+impl<T, O> Request<Collection<T>, O> {
     /// The request for the page after `page`, or `None` on the last page. It is a
     /// GET of the page's nextLink (an absolute URL that holds the whole query, so
     /// the query options are not repeated) with this request's headers, which the
     /// service expects on every page (e.g. `ConsistencyLevel: eventual`).
     pub fn next_page(&self, page: &Collection<T>) -> Option<Self> {
-        let link = page.next_link.as_ref()?;
-        Some(Request {
-            method: Method::Get,
-            path: link.clone(),
-            query: Vec::new(),
-            headers: self.headers.clone(),
-            body: None,
-            expected_status: 200,
-            response: PhantomData,
-        })
+        page.next_link.as_deref().map(|link| self.follow(link))
+    }
+
+    /// A GET of `link` (a nextLink or deltaLink) with this request's headers,
+    /// but no body nor query of its own: the link holds the whole query.
+    pub fn follow(&self, link: &str) -> Self {
+        let mut request = Request::from_link(link);
+        request.headers = self.headers.clone();
+        request
+            .headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+        request.authorize = self.authorize;
+        request
+    }
+
+    /// A GET of a link the service gave and the caller kept, e.g. a stored
+    /// deltaLink: the URL is opaque and sent as it is. Add the headers the
+    /// first request had (`Prefer`, `ConsistencyLevel`) with [`Request::header`].
+    pub fn from_link(link: &str) -> Self {
+        Request::new(Method::Get, link, 200)
     }
 }
 
-impl<R: DeserializeOwned> Request<R> {
-    /// Reads the service's answer: for a 2xx status, the body as `R` (an empty body
-    /// reads as JSON `null`, which is what `()` expects); otherwise
-    /// [`Error::Service`] with the code and message of the service's error body.
-    pub fn parse_response(&self, status: u16, body: &[u8]) -> Result<R, Error> {
-        if !(200..300).contains(&status) {
-            return Err(Error::service(status, body));
-        }
+/// What a response body is read as: any JSON type through serde, and
+/// [`Download`] for bytes.
+pub trait FromResponse: Sized {
+    /// Reads a 2xx answer.
+    fn from_response(status: u16, headers: &[(String, String)], body: &[u8])
+        -> Result<Self, Error>;
+}
+
+impl<T: DeserializeOwned> FromResponse for T {
+    /// The body as JSON; an empty body reads as `null`, which is what `()` expects.
+    fn from_response(
+        status: u16,
+        _headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<Self, Error> {
         let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
             b"null"
         } else {
@@ -207,9 +331,98 @@ impl<R: DeserializeOwned> Request<R> {
     }
 }
 
+/// The content of a `$value` or `/content` download: its bytes and their type.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Download {
+    /// The `Content-Type` of the answer, e.g. `image/jpeg`.
+    pub content_type: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+impl FromResponse for Download {
+    fn from_response(
+        _status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<Self, Error> {
+        Ok(Download {
+            content_type: find_header(headers, "content-type").map(str::to_string),
+            bytes: body.to_vec(),
+        })
+    }
+}
+
+/// A successful answer with its status and headers, for what the body does not
+/// say (the monitor URL of a long-running operation, an `ETag`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reply<R> {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub value: R,
+}
+
+impl<R> Reply<R> {
+    /// The value of the first header named `name`, in any letter case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// For `202 Accepted` (a long-running action such as copying a drive item):
+    /// the `Location` where its progress is, to poll with a GET (the URL is
+    /// pre-authenticated: send it [`Request::without_authorization`]).
+    pub fn monitor_url(&self) -> Option<&str> {
+        (self.status == 202)
+            .then(|| self.header("location"))
+            .flatten()
+    }
+}
+
+impl<R: FromResponse, O> Request<R, O> {
+    /// Reads the service's answer: for a 2xx status, the body as `R` (an empty body
+    /// reads as JSON `null`, which is what `()` expects; `Download` takes the
+    /// bytes); otherwise [`Error::Service`] with what the service's error body
+    /// and headers say.
+    pub fn parse_response(
+        &self,
+        status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<R, Error> {
+        if !(200..300).contains(&status) {
+            return Err(self.service_error(status, headers, body));
+        }
+        R::from_response(status, headers, body)
+    }
+
+    /// [`Request::parse_response`], with the status and headers kept.
+    pub fn parse_reply(
+        &self,
+        status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<Reply<R>, Error> {
+        let value = self.parse_response(status, headers, body)?;
+        Ok(Reply {
+            status,
+            headers: headers.to_vec(),
+            value,
+        })
+    }
+}
+
+impl<R, O> Request<R, O> {
+    /// The error of a non-2xx answer to this request.
+    pub fn service_error(&self, status: u16, headers: &[(String, String)], body: &[u8]) -> Error {
+        let mut error = ServiceError::read(status, headers, body);
+        error.method = self.method.as_str().to_string();
+        error.url = self.path_and_query();
+        Error::Service(Box::new(error))
+    }
+}
+
 // Written by hand rather than derived: a derive would require `R: Clone`/`R: Debug`/
 // `R: PartialEq` although no `R` is stored.
-impl<R> Clone for Request<R> {
+impl<R, O> Clone for Request<R, O> {
     fn clone(&self) -> Self {
         Request {
             method: self.method,
@@ -218,12 +431,13 @@ impl<R> Clone for Request<R> {
             headers: self.headers.clone(),
             body: self.body.clone(),
             expected_status: self.expected_status,
+            authorize: self.authorize,
             response: PhantomData,
         }
     }
 }
 
-impl<R> fmt::Debug for Request<R> {
+impl<R, O> fmt::Debug for Request<R, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
             .field("method", &self.method)
@@ -232,11 +446,12 @@ impl<R> fmt::Debug for Request<R> {
             .field("headers", &self.headers)
             .field("body", &self.body)
             .field("expected_status", &self.expected_status)
+            .field("authorize", &self.authorize)
             .finish()
     }
 }
 
-impl<R> PartialEq for Request<R> {
+impl<R, O> PartialEq for Request<R, O> {
     fn eq(&self, other: &Self) -> bool {
         self.method == other.method
             && self.path == other.path
@@ -244,6 +459,7 @@ impl<R> PartialEq for Request<R> {
             && self.headers == other.headers
             && self.body == other.body
             && self.expected_status == other.expected_status
+            && self.authorize == other.authorize
     }
 }
 
@@ -256,7 +472,8 @@ pub struct Collection<T> {
     pub value: Vec<T>,
     /// Where the next page is, when there is one.
     pub next_link: Option<String>,
-    /// Where changes since this page are (delta queries).
+    /// Where changes since this page are (delta queries): on the last page,
+    /// kept by the caller and resumed with [`Request::from_link`].
     pub delta_link: Option<String>,
     pub context: Option<String>,
     /// The total count, when the request asked for it with `$count=true`.
@@ -364,44 +581,146 @@ impl<T> Default for Collection<T> {
     }
 }
 
+/// An error answer of the service: what its status, headers and Graph's error
+/// body (`{"error": {"code", "message", "innerError": {...}}}`) say.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ServiceError {
+    /// `GET`, `POST`...
+    pub method: String,
+    /// The path and query, or the URL, of the request.
+    pub url: String,
+    pub status: u16,
+    /// `error.code`, e.g. `Request_ResourceNotFound`.
+    pub code: Option<String>,
+    /// `error.message`.
+    pub message: Option<String>,
+    /// `error.innerError.request-id` (else the `request-id` header): what
+    /// Microsoft support asks for.
+    pub request_id: Option<String>,
+    /// `error.innerError.client-request-id` (else the header of that name).
+    pub client_request_id: Option<String>,
+    /// `error.innerError.date` (else the `Date` header).
+    pub date: Option<String>,
+    /// The `Retry-After` header, for a throttled (429) or unavailable (503) answer.
+    pub retry_after: Option<String>,
+    /// The whole `error.innerError` object, when there is one.
+    pub inner_error: Option<Value>,
+    pub headers: Vec<(String, String)>,
+    /// The whole body, as text.
+    pub body: String,
+}
+
+impl ServiceError {
+    /// Reads Graph's error body and headers; a body of any other shape leaves the
+    /// code, message and inner error empty.
+    pub fn read(status: u16, headers: &[(String, String)], body: &[u8]) -> Self {
+        let json: Option<Value> = serde_json::from_slice(body).ok();
+        let error = json.as_ref().and_then(|json| json.get("error"));
+        let text = |value: Option<&Value>, key: &str| {
+            value
+                .and_then(|v| v.get(key))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        let inner = error.and_then(|e| e.get("innerError").or_else(|| e.get("innererror")));
+        let from_header = |name: &str| find_header(headers, name).map(str::to_string);
+        ServiceError {
+            method: String::new(),
+            url: String::new(),
+            status,
+            code: text(error, "code"),
+            message: text(error, "message"),
+            request_id: text(inner, "request-id").or_else(|| from_header("request-id")),
+            client_request_id: text(inner, "client-request-id")
+                .or_else(|| from_header("client-request-id")),
+            date: text(inner, "date").or_else(|| from_header("date")),
+            retry_after: from_header("retry-after"),
+            inner_error: inner.cloned(),
+            headers: headers.to_vec(),
+            body: String::from_utf8_lossy(body).into_owned(),
+        }
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.method.is_empty() {
+            write!(f, "the service answered {}", self.status)?;
+        } else {
+            write!(f, "{} {} answered {}", self.method, self.url, self.status)?;
+        }
+        if let Some(code) = &self.code {
+            write!(f, " ({code})")?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(after) = &self.retry_after {
+            write!(f, "; retry after {after}")?;
+        }
+        match self.status {
+            401 => f.write_str("; the access token is missing, expired or not for this service")?,
+            403 => {
+                f.write_str("; the token lacks a permission this request needs (see its docs)")?
+            }
+            _ => {}
+        }
+        let ids = [
+            ("request-id", &self.request_id),
+            ("client-request-id", &self.client_request_id),
+            ("date", &self.date),
+        ];
+        let mut ids = ids
+            .iter()
+            .filter_map(|(n, v)| v.as_ref().map(|v| (n, v)))
+            .peekable();
+        if ids.peek().is_some() {
+            f.write_str(" [")?;
+            for (i, (name, value)) in ids.enumerate() {
+                write!(f, "{}{name} {value}", if i == 0 { "" } else { ", " })?;
+            }
+            f.write_str("]")?;
+        }
+        Ok(())
+    }
+}
+
+/// An error of a transport, a token provider or anything else the client calls.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// Why a request failed.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The service answered with a status other than 2xx.
-    Service {
-        status: u16,
-        /// `error.code` of the service's error body, e.g. `Request_ResourceNotFound`.
-        code: Option<String>,
-        /// `error.message` of the service's error body.
-        message: Option<String>,
-        /// The whole body, as text.
-        body: String,
-    },
+    Service(Box<ServiceError>),
     /// A 2xx answer whose body is not the documented type.
     Decode {
         status: u16,
         source: serde_json::Error,
     },
+    /// The request could not be sent, or no answer came (from the transport).
+    Transport(BoxError),
+    /// No token could be had for the request (from the token provider).
+    Credential(BoxError),
+    /// The request or an answer cannot be used as it is: a URL or header the
+    /// HTTP types refuse, a redirect without `Location`, too many redirects, a
+    /// batch that cannot be split, an upload session that lost its data.
+    Invalid(String),
 }
 
 impl Error {
-    /// Reads Graph's `{"error": {"code": ..., "message": ...}}`; any other body
-    /// leaves `code` and `message` empty.
-    fn service(status: u16, body: &[u8]) -> Self {
-        let json: Option<Value> = serde_json::from_slice(body).ok();
-        let error = json.as_ref().and_then(|json| json.get("error"));
-        let text = |key: &str| {
-            error
-                .and_then(|error| error.get(key))
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        };
-        Error::Service {
-            status,
-            code: text("code"),
-            message: text("message"),
-            body: String::from_utf8_lossy(body).into_owned(),
+    /// The status of an error answer of the service.
+    pub fn status(&self) -> Option<u16> {
+        self.service().map(|e| e.status)
+    }
+
+    /// The service's error answer, if that is what this is.
+    pub fn service(&self) -> Option<&ServiceError> {
+        match self {
+            Error::Service(error) => Some(error),
+            _ => None,
         }
     }
 }
@@ -409,27 +728,16 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Service {
-                status,
-                code,
-                message,
-                ..
-            } => {
-                write!(f, "the service answered {status}")?;
-                if let Some(code) = code {
-                    write!(f, " ({code})")?;
-                }
-                if let Some(message) = message {
-                    write!(f, ": {message}")?;
-                }
-                Ok(())
-            }
+            Error::Service(error) => error.fmt(f),
             Error::Decode { status, source } => {
                 write!(
                     f,
                     "the body of a {status} answer is not of the documented type: {source}"
                 )
             }
+            Error::Transport(source) => write!(f, "the request could not be sent: {source}"),
+            Error::Credential(source) => write!(f, "no access token: {source}"),
+            Error::Invalid(why) => f.write_str(why),
         }
     }
 }
@@ -437,8 +745,9 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Service { .. } => None,
+            Error::Service(_) | Error::Invalid(_) => None,
             Error::Decode { source, .. } => Some(source),
+            Error::Transport(source) | Error::Credential(source) => Some(&**source),
         }
     }
 }
@@ -1577,6 +1886,156 @@ impl<E: StrEnum> Lenient for Flags<E> {
     }
 }
 
+// Query options: the typed setters a request offers when its page lists them.
+
+/// The options marker of a request that offers no typed query option.
+pub enum NoOptions {}
+
+/// Marker traits of the typed query options: a request `Request<R, O>` has the
+/// setter of each trait its options marker `O` implements. Request functions
+/// return markers named after their options (`crate::options::CountFilterSelect`
+/// has [`Request::count`], [`Request::filter`] and [`Request::select`]), from
+/// what the operation's pages list in their "Optional query parameters" section
+/// and request headers table.
+pub mod supports {
+    /// `$select`: [`Request::select`](super::Request::select).
+    pub trait Select {}
+    /// `$expand`: [`Request::expand`](super::Request::expand).
+    pub trait Expand {}
+    /// `$filter`: [`Request::filter`](super::Request::filter).
+    pub trait Filter {}
+    /// `$orderby`: [`Request::order_by`](super::Request::order_by).
+    pub trait OrderBy {}
+    /// `$search`: [`Request::search`](super::Request::search).
+    pub trait Search {}
+    /// `$count`: [`Request::count`](super::Request::count).
+    pub trait Count {}
+    /// `$top`: [`Request::top`](super::Request::top).
+    pub trait Top {}
+    /// `$skip`: [`Request::skip`](super::Request::skip).
+    pub trait Skip {}
+    /// The `ConsistencyLevel` header:
+    /// [`Request::consistency_level_eventual`](super::Request::consistency_level_eventual).
+    pub trait ConsistencyLevel {}
+    /// The `Prefer` header: [`Request::prefer`](super::Request::prefer).
+    pub trait Prefer {}
+}
+
+impl<R, O> Request<R, O> {
+    /// Sets query parameter `name` to `value`, replacing any value it had.
+    fn set_query(mut self, name: &str, value: String) -> Self {
+        self.query
+            .retain(|(known, _)| !known.eq_ignore_ascii_case(name));
+        self.query.push((name.to_string(), value));
+        self
+    }
+}
+
+impl<R, O: supports::Select> Request<R, O> {
+    /// `$select`: the properties to return, e.g. `&["id", "displayName"]`.
+    pub fn select(self, properties: &[&str]) -> Self {
+        self.set_query("$select", properties.join(","))
+    }
+}
+
+impl<R, O: supports::Expand> Request<R, O> {
+    /// `$expand`: the relationships to return inline, e.g. `&["manager"]` or
+    /// `&["members($select=id)"]`.
+    pub fn expand(self, relationships: &[&str]) -> Self {
+        self.set_query("$expand", relationships.join(","))
+    }
+}
+
+impl<R, O: supports::Filter> Request<R, O> {
+    /// `$filter`: an OData filter expression, as is, e.g.
+    /// `startswith(displayName,'A')`. Write string values in it with
+    /// [`odata_string`], which doubles their single quotes.
+    pub fn filter(self, expression: &str) -> Self {
+        self.set_query("$filter", expression.to_string())
+    }
+}
+
+impl<R, O: supports::OrderBy> Request<R, O> {
+    /// `$orderby`: properties to sort by, each optionally followed by ` asc` or
+    /// ` desc`, e.g. `&["displayName desc"]`.
+    pub fn order_by(self, properties: &[&str]) -> Self {
+        self.set_query("$orderby", properties.join(","))
+    }
+}
+
+impl<R, O: supports::Search> Request<R, O> {
+    /// `$search`: `text` in double quotes, as the service requires
+    /// (`"displayName:wa"`), with `"` and `\` in it escaped by a backslash.
+    pub fn search(self, text: &str) -> Self {
+        let mut quoted = String::with_capacity(text.len() + 2);
+        quoted.push('"');
+        for c in text.chars() {
+            if c == '"' || c == '\\' {
+                quoted.push('\\');
+            }
+            quoted.push(c);
+        }
+        quoted.push('"');
+        self.set_query("$search", quoted)
+    }
+}
+
+impl<R, O: supports::Count> Request<R, O> {
+    /// `$count`: whether the answer includes the total number of items
+    /// ([`Collection::count`]).
+    pub fn count(self, count: bool) -> Self {
+        self.set_query("$count", count.to_string())
+    }
+}
+
+impl<R, O: supports::Top> Request<R, O> {
+    /// `$top`: at most this many items (per page).
+    pub fn top(self, items: u32) -> Self {
+        self.set_query("$top", items.to_string())
+    }
+}
+
+impl<R, O: supports::Skip> Request<R, O> {
+    /// `$skip`: leaves out this many items first.
+    pub fn skip(self, items: u32) -> Self {
+        self.set_query("$skip", items.to_string())
+    }
+}
+
+impl<R, O: supports::ConsistencyLevel> Request<R, O> {
+    /// The header `ConsistencyLevel: eventual`, which advanced queries of
+    /// directory objects need (`$count`, `$search`, some `$filter` and `$orderby`).
+    pub fn consistency_level_eventual(mut self) -> Self {
+        let name = "ConsistencyLevel";
+        self.headers
+            .retain(|(known, _)| !known.eq_ignore_ascii_case(name));
+        self.header(name, "eventual")
+    }
+}
+
+impl<R, O: supports::Prefer> Request<R, O> {
+    /// Adds a `Prefer` header, e.g. `outlook.timezone="Pacific Standard Time"` or
+    /// `return=minimal` (each call adds one preference).
+    pub fn prefer(self, preference: &str) -> Self {
+        self.header("Prefer", preference)
+    }
+}
+
+/// `value` as an OData string literal: in single quotes, each `'` in it doubled
+/// (`O'Neil` → `'O''Neil'`), for the `$filter` expressions given to
+/// [`Request::filter`]. (The request is encoded as a whole when it is sent.)
+pub fn odata_string(value: &str) -> String {
+    ["'", &escape_odata_string(value), "'"].concat()
+}
+
+/// `value` with each `'` doubled: the text of an OData string literal between
+/// its quotes. Request functions write their parameters this way where the
+/// path or a query value puts them in quotes (`getReport(period='{period}')`),
+/// so that no value can end the literal.
+pub fn escape_odata_string(value: &str) -> String {
+    value.replace('\'', "''")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1632,57 +2091,135 @@ mod tests {
     #[test]
     fn empty_success_body_is_unit() {
         let request: Request<()> = Request::new(Method::Delete, "/users/1", 204);
-        assert!(request.parse_response(204, b"").is_ok());
-        assert!(request.parse_response(204, b" \r\n").is_ok());
+        assert!(request.parse_response(204, &[], b"").is_ok());
+        assert!(request.parse_response(204, &[], b" \r\n").is_ok());
     }
 
     #[test]
     fn success_body_is_decoded() {
         let request: Request<Collection<i32>> = Request::new(Method::Get, "/numbers", 200);
         let page = request
-            .parse_response(200, br#"{"value":[1,2],"@odata.nextLink":"next","x":true}"#)
+            .parse_response(
+                200,
+                &[],
+                br#"{"value":[1,2],"@odata.nextLink":"next","x":true}"#,
+            )
             .unwrap();
         assert_eq!(page.value, [1, 2]);
         assert_eq!(page.next_link.as_deref(), Some("next"));
         assert_eq!(page.additional_properties["x"], Value::Bool(true));
-        let error = request.parse_response(200, b"{}").unwrap();
+        let error = request.parse_response(200, &[], b"{}").unwrap();
         assert!(error.value.is_empty());
         assert!(matches!(
-            request.parse_response(200, b"[1]"),
+            request.parse_response(200, &[], b"[1]"),
             Err(Error::Decode { status: 200, .. })
         ));
     }
 
     #[test]
-    fn service_errors_keep_code_and_message() {
-        let request: Request<()> = Request::new(Method::Get, "/users/x", 200);
-        let body = br#"{"error":{"code":"Request_ResourceNotFound","message":"Not found."}}"#;
-        match request.parse_response(404, body) {
-            Err(Error::Service {
-                status,
-                code,
-                message,
-                body,
-            }) => {
-                assert_eq!(status, 404);
-                assert_eq!(code.as_deref(), Some("Request_ResourceNotFound"));
-                assert_eq!(message.as_deref(), Some("Not found."));
-                assert!(body.contains("Not found."));
-            }
-            other => panic!("{other:?}"),
-        }
+    fn service_errors_keep_code_message_and_inner_error() {
+        let request: Request<()> =
+            Request::new(Method::Get, "/users/x", 200).query("$select", "id");
+        let body = br#"{"error":{"code":"Request_ResourceNotFound","message":"Not found.","innerError":{"date":"2026-12-01T10:00:00","request-id":"r-1","client-request-id":"c-1"}}}"#;
+        let headers = [("Retry-After".to_string(), "7".to_string())];
+        let error = request.parse_response(404, &headers, body).unwrap_err();
+        let service = error.service().expect("a service error");
+        assert_eq!(error.status(), Some(404));
+        assert_eq!(service.code.as_deref(), Some("Request_ResourceNotFound"));
+        assert_eq!(service.message.as_deref(), Some("Not found."));
+        assert_eq!(service.request_id.as_deref(), Some("r-1"));
+        assert_eq!(service.client_request_id.as_deref(), Some("c-1"));
+        assert_eq!(service.date.as_deref(), Some("2026-12-01T10:00:00"));
+        assert_eq!(service.inner_error.as_ref().unwrap()["request-id"], "r-1");
+        assert!(service.body.contains("Not found."));
+        assert_eq!(
+            error.to_string(),
+            "GET /users/x?$select=id answered 404 (Request_ResourceNotFound): Not found.; retry after 7 \
+             [request-id r-1, client-request-id c-1, date 2026-12-01T10:00:00]"
+        );
+        let headers = [
+            ("request-id".to_string(), "h-1".to_string()),
+            (
+                "Date".to_string(),
+                "Tue, 01 Dec 2026 10:00:00 GMT".to_string(),
+            ),
+        ];
         let error = request
-            .parse_response(502, b"<html>Bad gateway</html>")
+            .parse_response(502, &headers, b"<html>Bad gateway</html>")
             .unwrap_err();
-        assert!(matches!(
-            &error,
-            Error::Service {
-                code: None,
-                message: None,
-                ..
-            }
-        ));
-        assert_eq!(error.to_string(), "the service answered 502");
+        let service = error.service().unwrap();
+        assert!(service.code.is_none() && service.message.is_none());
+        assert_eq!(
+            service.request_id.as_deref(),
+            Some("h-1"),
+            "from the header"
+        );
+        assert_eq!(
+            error.to_string(),
+            "GET /users/x?$select=id answered 502 [request-id h-1, date Tue, 01 Dec 2026 10:00:00 GMT]"
+        );
+    }
+
+    #[test]
+    fn refused_tokens_say_what_to_check() {
+        let request: Request<()> = Request::new(Method::Get, "/me", 200);
+        let body = br#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation."}}"#;
+        assert_eq!(
+            request.parse_response(403, &[], body).unwrap_err().to_string(),
+            "GET /me answered 403 (Authorization_RequestDenied): Insufficient privileges to complete the operation.; \
+             the token lacks a permission this request needs (see its docs)"
+        );
+        assert_eq!(
+            request
+                .parse_response(401, &[], b"")
+                .unwrap_err()
+                .to_string(),
+            "GET /me answered 401; the access token is missing, expired or not for this service"
+        );
+    }
+
+    #[test]
+    fn downloads_keep_bytes_and_their_type() {
+        let request: Request<Download> = Request::new(Method::Get, "/me/photo/$value", 200);
+        let headers = [("content-type".to_string(), "image/jpeg".to_string())];
+        let download = request
+            .parse_response(200, &headers, &[0xFF, 0xD8, 0])
+            .unwrap();
+        assert_eq!(download.content_type.as_deref(), Some("image/jpeg"));
+        assert_eq!(download.bytes, [0xFF, 0xD8, 0]);
+    }
+
+    #[test]
+    fn uploads_send_bytes_with_their_type() {
+        let request: Request<()> =
+            Request::new(Method::Put, "/me/photo/$value", 204).with_bytes("image/png", vec![1, 2]);
+        assert_eq!(request.body, Body::Bytes(vec![1, 2]));
+        assert_eq!(request.header_value("content-type"), Some("image/png"));
+        assert_eq!(request.body.to_bytes(), [1, 2]);
+        let json: Request<()> = Request::new(Method::Post, "/x", 204).with_json(&[1]);
+        assert_eq!(json.body.to_bytes(), b"[1]");
+        assert!(Body::Empty.to_bytes().is_empty());
+    }
+
+    #[test]
+    fn accepted_answers_give_their_monitor_url() {
+        let request: Request<()> = Request::new(Method::Post, "/me/drive/items/1/copy", 202);
+        let headers = [("Location".to_string(), "https://monitor/1".to_string())];
+        let reply = request.parse_reply(202, &headers, b"").unwrap();
+        assert_eq!(reply.monitor_url(), Some("https://monitor/1"));
+        let reply = request.parse_reply(200, &headers, b"").unwrap();
+        assert_eq!(reply.monitor_url(), None, "only for 202");
+    }
+
+    #[test]
+    fn stored_delta_links_resume_as_opaque_urls() {
+        let link = "https://graph.microsoft.com/v1.0/users/delta()?$deltatoken=a%2Bb'c";
+        let request: Request<Collection<Value>> =
+            Request::from_link(link).header("Prefer", "return=minimal");
+        assert_eq!(request.url("https://elsewhere/v1.0"), link);
+        assert_eq!(request.method, Method::Get);
+        let with_query = request.clone().query("$top", "2");
+        assert_eq!(with_query.path_and_query(), [link, "&$top=2"].concat());
     }
 
     #[derive(Debug, Default, PartialEq)]
@@ -1778,7 +2315,7 @@ mod tests {
             "https://graph.microsoft.com/v1.0/users?$select=id"
         );
         let page = first
-            .parse_response(200, br#"{"value":[1],"@odata.nextLink":"https://graph.microsoft.com/v1.0/users?$skiptoken=X%27"}"#)
+            .parse_response(200, &[], br#"{"value":[1],"@odata.nextLink":"https://graph.microsoft.com/v1.0/users?$skiptoken=X%27"}"#)
             .unwrap();
         let next = first.next_page(&page).unwrap();
         assert_eq!(next.method, Method::Get);
@@ -1788,7 +2325,7 @@ mod tests {
             next.url("https://elsewhere"),
             "https://graph.microsoft.com/v1.0/users?$skiptoken=X%27"
         );
-        let last = next.parse_response(200, br#"{"value":[]}"#).unwrap();
+        let last = next.parse_response(200, &[], br#"{"value":[]}"#).unwrap();
         assert!(next.next_page(&last).is_none());
     }
 
@@ -1878,7 +2415,7 @@ mod tests {
             .with_json(&serde_json::json!({"a": 1}));
         assert_eq!(request.clone(), request);
         assert!(format!("{request:?}").contains("REPORT"));
-        assert_eq!(request.body, Some(serde_json::json!({"a": 1})));
+        assert_eq!(request.body, Body::Json(serde_json::json!({"a": 1})));
         assert_eq!(request.expected_status(), 207);
         assert_eq!(Method::Patch.to_string(), "PATCH");
     }
@@ -1897,13 +2434,100 @@ mod tests {
         let request = request
             .try_with_json(&serde_json::json!([1]))
             .expect("JSON");
-        assert_eq!(request.body, Some(serde_json::json!([1])));
+        assert_eq!(request.body, Body::Json(serde_json::json!([1])));
     }
 
     #[test]
     #[should_panic(expected = "the request body cannot be written as JSON")]
     fn with_json_does_not_send_null_in_place_of_the_body() {
         let _: Request<()> = Request::new(Method::Post, "/x", 201).with_json(&unwritable());
+    }
+
+    /// A marker offering every typed option, as the generated ones do.
+    enum Everything {}
+    impl supports::Select for Everything {}
+    impl supports::Expand for Everything {}
+    impl supports::Filter for Everything {}
+    impl supports::OrderBy for Everything {}
+    impl supports::Search for Everything {}
+    impl supports::Count for Everything {}
+    impl supports::Top for Everything {}
+    impl supports::Skip for Everything {}
+    impl supports::ConsistencyLevel for Everything {}
+    impl supports::Prefer for Everything {}
+
+    #[test]
+    fn typed_options_are_encoded_and_set_once() {
+        let request: Request<Collection<Value>, Everything> =
+            Request::new(Method::Get, "/users", 200);
+        let request = request
+            .select(&["id", "displayName"])
+            .expand(&["manager($select=id)"])
+            .filter(&format!(
+                "startswith(displayName,{})",
+                odata_string("O'Ne&il")
+            ))
+            .order_by(&["displayName desc", "id"])
+            .search("displayName:say \"hi\" \\ bye")
+            .count(true)
+            .top(5)
+            .skip(10)
+            .top(7)
+            .consistency_level_eventual()
+            .consistency_level_eventual()
+            .prefer("return=minimal")
+            .prefer("outlook.timezone=\"UTC\"");
+        assert_eq!(
+            request.path_and_query(),
+            "/users?$select=id,displayName&$expand=manager($select%3Did)\
+             &$filter=startswith(displayName,'O''Ne%26il')&$orderby=displayName%20desc,id\
+             &$search=%22displayName:say%20%5C%22hi%5C%22%20%5C%5C%20bye%22\
+             &$count=true&$skip=10&$top=7"
+        );
+        let headers: Vec<(&str, &str)> = request
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            headers,
+            [
+                ("ConsistencyLevel", "eventual"),
+                ("Prefer", "return=minimal"),
+                ("Prefer", "outlook.timezone=\"UTC\""),
+            ]
+        );
+    }
+
+    #[test]
+    fn odata_strings_double_their_quotes() {
+        assert_eq!(odata_string("it's ''"), "'it''s '''''");
+        assert_eq!(odata_string(""), "''");
+        assert_eq!(escape_odata_string("a'b"), "a''b");
+        // What a parameter in quotes becomes in a path segment.
+        assert_eq!(encode_segment(&escape_odata_string("D'7")), "D%27%277");
+    }
+
+    #[test]
+    fn options_on_a_next_page_link_with_a_query_follow_it() {
+        let first: Request<Collection<Value>, Everything> =
+            Request::new(Method::Get, "/users", 200);
+        let page = Collection {
+            next_link: Some("https://host/v1.0/users?$skiptoken=X".into()),
+            ..Collection::default()
+        };
+        let next = first.next_page(&page).unwrap().top(2);
+        assert_eq!(
+            next.path_and_query(),
+            "https://host/v1.0/users?$skiptoken=X&$top=2"
+        );
+    }
+
+    #[test]
+    fn a_request_without_options_is_the_plain_request() {
+        let plain: Request<()> = Request::new(Method::Get, "/me", 200);
+        let same: Request<(), NoOptions> = plain.clone();
+        assert_eq!(same, plain);
     }
 
     // ---- The edge cases of reading and writing: nothing is lost. ----

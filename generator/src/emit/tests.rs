@@ -155,6 +155,8 @@ pub(super) fn op(name: &str, method: &str, path: &str, status: u16) -> Operation
             file: format!("api/{}.md", name.trim_end_matches("-me")),
             line: 3,
         },
+        query_options: Vec::new(),
+        optional_headers: Vec::new(),
         sources: Vec::new(),
     }
 }
@@ -383,11 +385,25 @@ pub(super) fn sample_model() -> Model {
         },
         Operation {
             response: Some(g("user")),
+            query_options: vec!["$expand".into(), "$select".into()],
             ..op("user-get", "GET", "/users/{id|userPrincipalName}", 200)
         },
         Operation {
             response: Some(g("user")),
+            // The same set as user-get: one marker for both.
+            query_options: vec!["$expand".into(), "$select".into()],
             ..op("user-get-me", "GET", "/me", 200)
+        },
+        Operation {
+            response: Some(g("directoryObject")),
+            response_collection: true,
+            query_options: [
+                "$count", "$expand", "$filter", "$orderby", "$search", "$select", "$skip", "$top",
+            ]
+            .map(String::from)
+            .to_vec(),
+            optional_headers: vec!["ConsistencyLevel".into(), "Prefer".into()],
+            ..op("group-list-members", "GET", "/groups/{id}/members", 200)
         },
         Operation {
             body: Some(g("user")),
@@ -429,6 +445,19 @@ pub(super) fn sample_model() -> Model {
         Operation {
             response: Some(g("user")),
             response_collection: true,
+            // `$filter` and `$top` are fixed by the template: no setter for them;
+            // `$skiptoken` has none.
+            query_options: [
+                "$count",
+                "$filter",
+                "$search",
+                "$select",
+                "$skiptoken",
+                "$top",
+            ]
+            .map(String::from)
+            .to_vec(),
+            optional_headers: vec!["ConsistencyLevel".into()],
             ..op(
                 "user-list",
                 "GET",
@@ -473,6 +502,7 @@ pub(super) fn sample_model() -> Model {
         enums,
         operations,
         examples: Vec::new(),
+        calls: Vec::new(),
     }
 }
 
@@ -538,13 +568,14 @@ fn lays_out_one_file_per_item() {
     ] {
         assert!(paths.contains(&path), "{path} missing from {paths:#?}");
     }
-    // One file per type and enum, plus lib, runtime, Cargo.toml, mod.rs files, request pages.
+    // One file per type and enum, plus lib, runtime, protocol, batch, options, the
+    // client's reqwest.rs, Cargo.toml, mod.rs files, request pages.
     let model = sample_model();
     let items = paths
         .iter()
         .filter(|p| !p.ends_with("mod.rs") && !p.contains("/requests/"))
         .count();
-    assert_eq!(items, model.types.len() + model.enums.len() + 3);
+    assert_eq!(items, model.types.len() + model.enums.len() + 7);
 }
 
 #[test]
@@ -558,7 +589,14 @@ fn every_file_starts_with_the_header() {
         assert_eq!(first, format!("{marker}{header}"), "{path}");
     }
     let runtime = file(&output, "src/runtime.rs");
-    assert!(runtime.ends_with(&format!("\n{}\n", runtime::emitted())));
+    assert!(runtime.ends_with(&format!("\n{}\n", runtime::RUNTIME.emitted())));
+    let client = file(&output, "src/client/mod.rs");
+    assert!(client.ends_with(&format!("\n{}\n", runtime::CLIENT.emitted())));
+    let reqwest = file(&output, "src/client/reqwest.rs");
+    assert!(reqwest.ends_with(&format!("\n{}\n", runtime::REQWEST.emitted())));
+    for path in ["src/protocol.rs", "src/batch.rs"] {
+        assert!(!file(&output, path).contains("mod tests"), "{path}");
+    }
     assert!(
         !runtime.contains("mod tests"),
         "the runtime's tests stay in docbind"
@@ -595,7 +633,7 @@ fn lib_declares_modules_and_reexports_the_runtime() {
         assert!(lib.contains(line), "{line} in {lib}");
     }
     assert!(
-        lib.contains("pub use self::runtime::{Collection, Error, Field, Flags, Method, Request};"),
+        lib.contains("pub use self::runtime::{\n    Body, Collection, Download, Error, Field, Flags, Method, Reply, Request, ServiceError,\n};"),
         "{lib}"
     );
     let cargo = file(&output, "Cargo.toml");
@@ -616,9 +654,28 @@ fn lib_declares_modules_and_reexports_the_runtime() {
         "{graph}"
     );
     assert!(
-        cargo.contains("[features]\ndefault = [\"full\"]\nfull = [\"test\"]\n\"test\" = []\n"),
+        cargo.contains("[features]\ndefault = [\"full\"]\nfull = [\"test\"]\n"),
         "{cargo}"
     );
+    assert!(cargo.ends_with("\n\"test\" = []\n"), "{cargo}");
+    // The client is no default, and its dependencies are optional.
+    for line in [
+        "client = [\"dep:http\", \"dep:futures-core\"]\n",
+        "reqwest = [\"client\", \"dep:reqwest\", \"dep:rustls\", \"dep:tokio\"]\n",
+        "http = { version = \"1\", optional = true }\n",
+    ] {
+        assert!(cargo.contains(line), "{line} in {cargo}");
+    }
+    assert!(
+        lib.contains("#[cfg(feature = \"client\")]\n#[rustfmt::skip]\npub mod client;"),
+        "{lib}"
+    );
+    for module in ["batch", "protocol"] {
+        assert!(
+            lib.contains(&format!("#[rustfmt::skip]\npub mod {module};")),
+            "{lib}"
+        );
+    }
     assert!(
         graph.contains("pub use self::directory_object::{DirectoryObject, AnyDirectoryObject2};"),
         "{graph}"
@@ -856,7 +913,7 @@ fn request_functions() {
     assert!(
         has(
             &me,
-            "pub fn user_get_me() -> crate::runtime::Request<crate::graph::User>"
+            "pub fn user_get_me() -> crate::runtime::Request<crate::graph::User, crate::options::ExpandSelect,>"
         ),
         "{me}"
     );
@@ -899,7 +956,21 @@ fn request_functions() {
     assert!(has(&update, "body: &crate::graph::User,"), "{update}");
     assert!(has(&update, ".with_json(body)"), "{update}");
     let photo = text("users");
-    assert!(has(&photo, "(user_id: &str, body: &str"), "{photo}");
+    assert!(
+        has(
+            &photo,
+            "(user_id: &str, content_type: &str, content: Vec<u8>,"
+        ),
+        "{photo}"
+    );
+    assert!(has(&photo, ".with_bytes(content_type, content)"), "{photo}");
+    assert!(
+        has(
+            &photo,
+            "(user_id: &str) -> crate::runtime::Request<crate::runtime::Download>"
+        ),
+        "{photo}"
+    );
     let assign = text("users");
     assert!(
         has(&assign, "body: &crate::graph::AssignLicenseParameters"),
@@ -909,14 +980,14 @@ fn request_functions() {
     assert!(
         has(
             &list,
-            "crate::runtime::Request<crate::runtime::Collection<crate::graph::User>>"
+            "crate::runtime::Request<crate::runtime::Collection<crate::graph::User>, crate::options::CountSearchSelectConsistencyLevel,>"
         ),
         "{list}"
     );
     assert!(
         has(
             &list,
-            ".query(\"$filter\", [\"startswith(displayName,'\", prefix, \"')\"].concat())"
+            ".query(\"$filter\", [\"startswith(displayName,'\", crate::runtime::escape_odata_string(prefix).as_str(), \"')\",].concat(),)"
         ),
         "{list}"
     );
@@ -979,6 +1050,9 @@ fn single_file_is_the_same_crate_inline() {
     let mut todo: Vec<&syn::Item> = file.items.iter().collect();
     while let Some(item) = todo.pop() {
         if let syn::Item::Mod(module) = item {
+            if module.ident == "supports" {
+                continue; // the runtime's own
+            }
             let (_, items) = module
                 .content
                 .as_ref()
@@ -991,9 +1065,16 @@ fn single_file_is_the_same_crate_inline() {
     let files = output
         .files
         .keys()
-        .filter(|p| p.ends_with(".rs") && *p != "src/lib.rs")
+        .filter(|p| p.ends_with(".rs") && *p != "src/lib.rs" && !p.starts_with("src/client/"))
         .count();
-    assert_eq!(modules, files, "one inline module per module file");
+    assert_eq!(
+        modules, files,
+        "one inline module per module file but the client's"
+    );
+    assert!(
+        !single.contains("mod client"),
+        "the single file has no features"
+    );
     for needle in [
         "pub mod graph {",
         "pub mod runtime {",
@@ -1027,7 +1108,18 @@ fn a_broken_template_is_an_error_not_a_panic() {
 fn an_empty_model_is_a_crate_with_its_runtime() {
     let output = emit(&Model::default(), &EmitOptions::default()).unwrap();
     let paths: Vec<&str> = output.files.keys().map(String::as_str).collect();
-    assert_eq!(paths, ["Cargo.toml", "src/lib.rs", "src/runtime.rs"]);
+    assert_eq!(
+        paths,
+        [
+            "Cargo.toml",
+            "src/batch.rs",
+            "src/client/mod.rs",
+            "src/client/reqwest.rs",
+            "src/lib.rs",
+            "src/protocol.rs",
+            "src/runtime.rs"
+        ]
+    );
     emit_single_file(&Model::default(), &EmitOptions::default()).unwrap();
 }
 
@@ -1046,16 +1138,25 @@ fn operations_without_types_go_to_the_fallback_namespace() {
     assert!(file(&output, "src/lib.rs").contains("pub mod graph;"));
 }
 
-/// Every file of the sample crate but the runtime (the runtime is its own source,
-/// see `every_file_starts_with_the_header`): what the hard cases emit, reviewed
-/// as a snapshot diff whenever it changes.
+/// The files copied from docbind's hand-written sources (see `runtime.rs`).
+const HAND_WRITTEN: [&str; 5] = [
+    "src/batch.rs",
+    "src/client/mod.rs",
+    "src/client/reqwest.rs",
+    "src/protocol.rs",
+    "src/runtime.rs",
+];
+
+/// Every file of the sample crate but the hand-written ones (they are their own
+/// source, see `every_file_starts_with_the_header`): what the hard cases emit,
+/// reviewed as a snapshot diff whenever it changes.
 #[test]
 fn sample_crate_snapshot() {
     let output = emitted();
     let text: String = output
         .files
         .iter()
-        .filter(|(path, _)| *path != "src/runtime.rs")
+        .filter(|(path, _)| !HAND_WRITTEN.contains(&path.as_str()))
         .map(|(path, text)| format!("==> {path} <==\n{text}\n"))
         .collect();
     insta::assert_snapshot!("sample_crate", text);
@@ -1069,26 +1170,15 @@ pub(super) fn target_tmp() -> std::path::PathBuf {
     exe.ancestors().nth(3).unwrap().join("tmp")
 }
 
-/// Writes the crate with test programs into a scratch workspace and runs `cargo
-/// test` and `cargo clippy` on it, in the target dir the integration tests share
-/// for generated crates and with their flags (tests/common/mod.rs: warnings
-/// denied, no debuginfo, no incremental state), so serde builds once for all.
-#[test]
-fn emitted_crate_builds_and_behaves() {
-    let tmp = target_tmp();
-    let work = tmp.join("docbind-tests").join("emit-sample");
-    let dir = work.join("crate");
-    let _ = std::fs::remove_dir_all(&work);
-    for (path, text) in &emitted().files {
-        let path = dir.join(path);
+/// Writes `output` as the crate `crate/` of a scratch workspace `work` (replacing
+/// what was there), with docbind's Cargo.lock.
+pub(super) fn write_workspace(work: &std::path::Path, output: &Output) {
+    let _ = std::fs::remove_dir_all(work);
+    for (path, text) in &output.files {
+        let path = work.join("crate").join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     }
-    let single = emit_single_file(&sample_model(), &opts()).unwrap();
-    std::fs::write(dir.join("src/single.rs"), single).unwrap();
-    std::fs::create_dir_all(dir.join("tests")).unwrap();
-    std::fs::write(dir.join("tests/behaviour.rs"), BEHAVIOUR).unwrap();
-    std::fs::write(dir.join("tests/single_file.rs"), SINGLE_FILE).unwrap();
     std::fs::write(
         work.join("Cargo.toml"),
         "[workspace]\nmembers = [\"crate\"]\n",
@@ -1096,22 +1186,81 @@ fn emitted_crate_builds_and_behaves() {
     .unwrap();
     let lock = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
     std::fs::copy(lock, work.join("Cargo.lock")).unwrap();
+}
+
+/// `cargo <args>` in `work`, with the flags of the integration tests' builds.
+pub(super) fn cargo(work: &std::path::Path, args: &[&str]) -> std::process::Output {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    std::process::Command::new(cargo)
+        .args(args)
+        .current_dir(work)
+        .env(
+            "CARGO_TARGET_DIR",
+            target_tmp().join("docbind-tests-target"),
+        )
+        .env("RUSTFLAGS", "-D warnings")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_INCREMENTAL", "0")
+        .output()
+        .unwrap()
+}
+
+/// Writes the crate with test programs into a scratch workspace and runs `cargo
+/// test` and `cargo clippy` on it, in the target dir the integration tests share
+/// for generated crates and with their flags (tests/common/mod.rs: warnings
+/// denied, no debuginfo, no incremental state), so serde builds once for all.
+/// The tests run with the client and its reqwest transport (`tests/client.rs`
+/// starts local servers); clippy also checks the client alone and the core alone.
+#[test]
+fn emitted_crate_builds_and_behaves() {
+    let work = target_tmp().join("docbind-tests").join("emit-sample");
+    let dir = work.join("crate");
+    write_workspace(&work, &emitted());
+    let single = emit_single_file(&sample_model(), &opts()).unwrap();
+    std::fs::write(dir.join("src/single.rs"), single).unwrap();
+    std::fs::create_dir_all(dir.join("tests")).unwrap();
+    std::fs::write(dir.join("tests/behaviour.rs"), BEHAVIOUR).unwrap();
+    std::fs::write(dir.join("tests/single_file.rs"), SINGLE_FILE).unwrap();
+    std::fs::write(dir.join("tests/client.rs"), CLIENT_SCENARIOS).unwrap();
+    // The scenarios run the reqwest transport on tokio, which they start.
+    let manifest = dir.join("Cargo.toml");
+    let mut toml = std::fs::read_to_string(&manifest).unwrap();
+    toml.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt\"] }\n");
+    std::fs::write(&manifest, toml).unwrap();
+    let all = "--features=client,reqwest";
     for args in [
-        &["test", "--quiet"][..],
-        &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"],
+        &["test", "--quiet", all][..],
+        &[
+            "clippy",
+            "--all-targets",
+            "--quiet",
+            all,
+            "--",
+            "-D",
+            "warnings",
+        ],
+        // The client without its transport, and the core alone.
+        &[
+            "clippy",
+            "--quiet",
+            "--no-default-features",
+            "--features=client",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[
+            "clippy",
+            "--quiet",
+            "--no-default-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
     ] {
-        let out = std::process::Command::new(&cargo)
-            .args(args)
-            .current_dir(&work)
-            .env("CARGO_TARGET_DIR", tmp.join("docbind-tests-target"))
-            .env("RUSTFLAGS", "-D warnings")
-            .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            .env_remove("CARGO_BUILD_RUSTFLAGS")
-            .env("CARGO_PROFILE_DEV_DEBUG", "0")
-            .env("CARGO_INCREMENTAL", "0")
-            .output()
-            .unwrap();
+        let out = cargo(&work, args);
         assert!(
             out.status.success(),
             "cargo {args:?} in {}:\n{}{}",
@@ -1121,6 +1270,9 @@ fn emitted_crate_builds_and_behaves() {
         );
     }
 }
+
+/// The client against local servers: see the file's docs.
+const CLIENT_SCENARIOS: &str = include_str!("client_scenarios.rs");
 
 /// The single-file form, included at the root of a test crate.
 const SINGLE_FILE: &str = r###"
@@ -1229,41 +1381,88 @@ fn request_functions_build_safe_requests() {
     let delete = requests::group_delete_member("g", "m/1");
     assert_eq!(delete.path, "/groups/g/members/m%2F1/$ref");
     assert_eq!(delete.expected_status(), 204);
-    assert!(delete.parse_response(204, b"").is_ok());
+    assert!(delete.parse_response(204, &[], b"").is_ok());
     let list = requests::user_list("a&b=c");
     assert_eq!(list.path_and_query(), "/users?$filter=startswith(displayName,'a%26b%3Dc')&$top=5");
-    let page = list.parse_response(200, br##"{"value":[{"@odata.type":"#microsoft.graph.user","id":"1"}],"@odata.nextLink":"https://next"}"##).unwrap();
+    let page = list.parse_response(200, &[], br##"{"value":[{"@odata.type":"#microsoft.graph.user","id":"1"}],"@odata.nextLink":"https://next"}"##).unwrap();
     assert_eq!(page.value[0].id.as_deref(), Some("1"));
     assert_eq!(page.next_link.as_deref(), Some("https://next"));
     let report = requests::report_get("D7", "x");
     assert_eq!(report.path, "/reports/getReport(period='D7',body='x')");
+    // A quote cannot end the literal: it is doubled (then encoded).
+    let report = requests::report_get("D7')/x?a=('", "x");
+    assert_eq!(report.path, "/reports/getReport(period='D7%27%27%29%2Fx%3Fa%3D%28%27%27',body='x')");
+    let list = requests::user_list("O'Neil') or true or ('");
+    assert_eq!(list.path_and_query(), "/users?$filter=startswith(displayName,'O''Neil'')%20or%20true%20or%20(''')&$top=5");
     let user = graph::User { display_name: Field::Null, ..Default::default() };
     let update = requests::user_update("1", &user);
     assert_eq!(update.method, Method::Patch);
-    assert_eq!(update.body, Some(json!({"displayName": null})));
+    assert_eq!(update.body.as_json(), Some(&json!({"displayName": null})));
     let batch = requests::keywords_batch(&[graph::Keywords::default()]);
-    assert_eq!(batch.body, Some(json!([{}])));
-    let photo = requests::photo_update("me", "bytes");
-    assert_eq!(photo.body, Some(json!("bytes")));
+    assert_eq!(batch.body.as_json(), Some(&json!([{}])));
+    let photo = requests::photo_update("me", "image/png", vec![0x89, b'P']);
+    assert_eq!(photo.body, sample_bindings::Body::Bytes(vec![0x89, b'P']));
+    assert_eq!(photo.header_value("Content-Type"), Some("image/png"));
+    let download = requests::photo_get("me");
+    let headers = [("Content-Type".to_string(), "image/png".to_string())];
+    let bytes = download.parse_response(200, &headers, &[0x89, b'P']).unwrap();
+    assert_eq!((bytes.content_type.as_deref(), bytes.bytes), (Some("image/png"), vec![0x89, b'P']));
     let weird = requests::keywords_weird("a/b", "self", "..");
     assert_eq!(weird.path, "/keywords/a%2Fb/self/%2E%2E/x%20y%23z");
     assert_eq!(weird.method.as_str(), "REPORT");
 }
 
 #[test]
+fn typed_query_options_exist_where_the_pages_list_them() {
+    use sample_bindings::runtime::odata_string;
+    let list = requests::user_list("a")
+        .select(&["id", "displayName"])
+        .count(true)
+        .search("displayName:\"x\"")
+        .consistency_level_eventual();
+    assert_eq!(
+        list.path_and_query(),
+        "/users?$filter=startswith(displayName,'a')&$top=5&$select=id,displayName&$count=true&$search=%22displayName:%5C%22x%5C%22%22"
+    );
+    assert_eq!(list.headers, [("ConsistencyLevel".to_string(), "eventual".to_string())]);
+    let members = requests::group_list_members("g")
+        .expand(&["manager"])
+        .filter(&format!("displayName eq {}", odata_string("it's")))
+        .order_by(&["displayName desc"])
+        .top(3)
+        .skip(6)
+        .prefer("return=minimal");
+    assert_eq!(
+        members.path_and_query(),
+        "/groups/g/members?$expand=manager&$filter=displayName%20eq%20'it''s'&$orderby=displayName%20desc&$top=3&$skip=6"
+    );
+    // Paging keeps the headers, and the options marker.
+    let page: sample_bindings::Collection<graph::AnyDirectoryObject2> =
+        serde_json::from_str(r#"{"value":[],"@odata.nextLink":"https://next"}"#).unwrap();
+    let next = members.next_page(&page).unwrap().top(4);
+    assert_eq!(next.path_and_query(), "https://next?$top=4");
+    let _: sample_bindings::Request<graph::User, sample_bindings::options::ExpandSelect> =
+        requests::user_get("a").select(&["id"]).expand(&["manager"]);
+    let _: sample_bindings::Request<graph::User, sample_bindings::options::ExpandSelect> =
+        requests::user_get_me();
+    // Without options: the plain request type, as before.
+    let _: sample_bindings::Request<graph::AnyDirectoryObject2> = requests::directoryobject_get("x");
+}
+
+#[test]
 fn service_errors_are_reported() {
     let request = requests::directoryobject_get("x");
-    let error = request.parse_response(404, br#"{"error":{"code":"Request_ResourceNotFound","message":"Gone."}}"#).unwrap_err();
+    let error = request.parse_response(404, &[], br#"{"error":{"code":"Request_ResourceNotFound","message":"Gone."}}"#).unwrap_err();
     match &error {
-        Error::Service { status, code, message, .. } => {
-            assert_eq!(*status, 404);
-            assert_eq!(code.as_deref(), Some("Request_ResourceNotFound"));
-            assert_eq!(message.as_deref(), Some("Gone."));
+        Error::Service(service) => {
+            assert_eq!(service.status, 404);
+            assert_eq!(service.code.as_deref(), Some("Request_ResourceNotFound"));
+            assert_eq!(service.message.as_deref(), Some("Gone."));
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(error.to_string(), "the service answered 404 (Request_ResourceNotFound): Gone.");
-    assert!(matches!(request.parse_response(200, b"not json"), Err(Error::Decode { status: 200, .. })));
+    assert_eq!(error.to_string(), "GET /directoryObjects/x answered 404 (Request_ResourceNotFound): Gone.");
+    assert!(matches!(request.parse_response(200, &[], b"not json"), Err(Error::Decode { status: 200, .. })));
 }
 "###;
 

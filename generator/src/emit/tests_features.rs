@@ -4,7 +4,7 @@
 
 use super::gates;
 use super::index::{Gating, Index};
-use super::tests::{enumeration, file, has, op, prop, target_tmp, ty};
+use super::tests::{cargo, enumeration, file, has, op, prop, target_tmp, ty, write_workspace};
 use super::*;
 use crate::model::{EnumDef, Operation, Property, TypeDef, TypeKind};
 use std::collections::BTreeSet;
@@ -89,6 +89,7 @@ fn model() -> Model {
             in_workload(inbox, "people", set_op),
         ],
         examples: Vec::new(),
+        calls: Vec::new(),
     }
 }
 
@@ -165,39 +166,23 @@ fn options() -> EmitOptions {
 /// Every subset of the three features, warnings denied.
 #[test]
 fn every_feature_set_builds() {
-    let tmp = target_tmp();
-    let work = tmp.join("docbind-tests").join("feature-sets");
-    let _ = std::fs::remove_dir_all(&work);
-    for (path, text) in &emit(&model(), &options()).unwrap().files {
-        let path = work.join("crate").join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    std::fs::write(
-        work.join("Cargo.toml"),
-        "[workspace]\nmembers = [\"crate\"]\n",
-    )
-    .unwrap();
-    let lock = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
-    std::fs::copy(lock, work.join("Cargo.lock")).unwrap();
+    let work = target_tmp().join("docbind-tests").join("feature-sets");
+    write_workspace(&work, &emit(&model(), &options()).unwrap());
     let features = ["mail", "people", "shared"];
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     for mask in 0..(1 << features.len()) {
         let chosen: Vec<&str> = (0..features.len())
             .filter(|i| mask & (1 << i) != 0)
             .map(|i| features[i])
             .collect();
-        let out = std::process::Command::new(&cargo)
-            .args(["check", "--quiet", "--no-default-features", "--features"])
-            .arg(chosen.join(","))
-            .current_dir(&work)
-            .env("CARGO_TARGET_DIR", tmp.join("docbind-tests-target"))
-            .env("RUSTFLAGS", "-D warnings")
-            .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            .env_remove("CARGO_BUILD_RUSTFLAGS")
-            .env("CARGO_INCREMENTAL", "0")
-            .output()
-            .unwrap();
+        let list = chosen.join(",");
+        let args = [
+            "check",
+            "--quiet",
+            "--no-default-features",
+            "--features",
+            &list,
+        ];
+        let out = cargo(&work, &args);
         assert!(
             out.status.success(),
             "cargo check --features {chosen:?}:\n{}",

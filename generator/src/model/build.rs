@@ -52,7 +52,11 @@ pub fn build_model(pages: &[Page]) -> (Model, Vec<Diagnostic>) {
             super::examples::page_examples(&mut b, p, page_ops, bodies)
         })
         .collect();
-    let model = super::link::finish(&mut b, ops, examples);
+    let mut model = super::link::finish(&mut b, ops, examples);
+    model.calls = pages
+        .iter()
+        .flat_map(|p| super::examples::page_calls(p))
+        .collect();
     (model, b.diags)
 }
 

@@ -2,7 +2,7 @@
 //! request and response bodies of API pages.
 
 use super::build::Builder;
-use super::{Example, Operation, Source};
+use super::{Call, CallResponse, Example, Operation, Source};
 use crate::diag::Severity;
 use crate::parse::{BlockRole, CodeBlock, Page, TypeRef};
 use serde_json::Value;
@@ -81,6 +81,56 @@ pub fn page_examples(
                 file: page.file.clone(),
                 line: block.line,
             },
+        });
+    }
+    out
+}
+
+/// The request examples of a page, each with its response: the response whose
+/// annotation has the request's `name`, else the first response after the
+/// request (and before the next request) that no other request took.
+pub fn page_calls(page: &Page) -> Vec<Call> {
+    let name = |block: &CodeBlock| block.annotation.as_ref().and_then(|a| a.name.clone());
+    let blocks = &page.blocks;
+    let mut taken = vec![false; blocks.len()];
+    let mut out = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        let (BlockRole::Request, Some(method), Some(url)) = (block.role, &block.method, &block.url)
+        else {
+            continue;
+        };
+        let is_response = |b: &CodeBlock| b.role == BlockRole::Response;
+        let by_name = name(block).and_then(|n| {
+            (0..blocks.len()).find(|&j| {
+                !taken[j] && is_response(&blocks[j]) && name(&blocks[j]) == Some(n.clone())
+            })
+        });
+        let next = || {
+            (i + 1..blocks.len())
+                .take_while(|&j| blocks[j].role != BlockRole::Request)
+                .find(|&j| !taken[j] && is_response(&blocks[j]))
+        };
+        let response = by_name.or_else(next).map(|j| {
+            taken[j] = true;
+            let r = &blocks[j];
+            CallResponse {
+                status: r.status,
+                body: r.body.as_ref().map(|(text, _)| text.clone()),
+                source: Source {
+                    file: page.file.clone(),
+                    line: r.line,
+                },
+            }
+        });
+        out.push(Call {
+            method: method.clone(),
+            url: url.clone(),
+            body: block.body.as_ref().map(|(text, _)| text.clone()),
+            source: Source {
+                file: page.file.clone(),
+                line: block.line,
+            },
+            response,
         });
     }
     out

@@ -30,6 +30,7 @@ pub fn finish(b: &mut Builder, mut ops: Vec<Operation>, mut examples: Vec<Exampl
         enums,
         operations: ops,
         examples,
+        calls: Vec::new(),
     }
 }
 

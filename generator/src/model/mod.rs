@@ -40,6 +40,10 @@ pub struct Model {
     pub operations: Vec<Operation>,
     /// JSON examples of the docs whose type is known, in source order.
     pub examples: Vec<Example>,
+    /// The documented calls of the API pages: each request example (its request
+    /// line and body) with the response example that answers it, in source order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<Call>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -150,6 +154,17 @@ pub struct Operation {
     pub description: Option<String>,
     pub permissions: Vec<Permission>,
     pub headers: Vec<Header>,
+    /// OData system query options the pages name in their "Optional query
+    /// parameters" sections, canonical and sorted: `$count`, `$expand`,
+    /// `$filter`, `$orderby`, `$search`, `$select`, `$skip`, `$top`, and the
+    /// ones without a setter (`$skiptoken`, `$format`, ...; see
+    /// `parse::query`).
+    #[serde(default)]
+    pub query_options: Vec<String>,
+    /// The optional headers `ConsistencyLevel` and `Prefer`, where a page's
+    /// request headers table or its query section names them; sorted.
+    #[serde(default)]
+    pub optional_headers: Vec<String>,
     /// The request line of the primary page (see `op_merge`).
     pub source: Source,
     /// The request lines of every page that documents the operation, sorted.
@@ -196,6 +211,32 @@ pub struct Permission {
 pub struct Header {
     pub name: String,
     pub description: String,
+}
+
+/// A request example of an API page and the response example paired with it (by
+/// the annotations' `name`, else the next response after the request).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Call {
+    /// As written in the request line, e.g. `GET`.
+    pub method: String,
+    /// As written, e.g. `https://graph.microsoft.com/v1.0/users/{id}?$select=displayName`.
+    pub url: String,
+    /// The request body text (a JSON value, if the docs are right).
+    pub body: Option<String>,
+    /// The request block.
+    pub source: Source,
+    /// The response example, if the page has one for this request.
+    pub response: Option<CallResponse>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallResponse {
+    /// From the status line (`HTTP/1.1 201 Created`); `None` where there is none.
+    pub status: Option<u16>,
+    /// The response body text.
+    pub body: Option<String>,
+    /// The response block.
+    pub source: Source,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

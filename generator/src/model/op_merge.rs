@@ -7,8 +7,9 @@
 //! status and docs: among the request lines without a fixed query, the page whose
 //! workload is the workload of the type the operation returns (or sends), else
 //! the first by file name. Permissions and
-//! headers are the union of all pages' (in page order); `sources` lists every
-//! page's request line.
+//! headers are the union of all pages' (in page order), and so are query
+//! options and optional headers (sorted); `sources` lists every page's request
+//! line.
 
 use super::{Operation, PathPart, TypeDef};
 use std::collections::BTreeMap;
@@ -67,6 +68,8 @@ fn merge_group(mut group: Vec<Operation>, types: &BTreeMap<String, TypeDef>) -> 
         .collect();
     op.sources.sort();
     for other in group {
+        union(&mut op.query_options, other.query_options);
+        union(&mut op.optional_headers, other.optional_headers);
         for p in other.permissions {
             if !op.permissions.contains(&p) {
                 op.permissions.push(p);
@@ -83,6 +86,13 @@ fn merge_group(mut group: Vec<Operation>, types: &BTreeMap<String, TypeDef>) -> 
         }
     }
     op
+}
+
+/// Adds `more` to the sorted `set`.
+fn union(set: &mut Vec<String>, more: Vec<String>) {
+    set.extend(more);
+    set.sort();
+    set.dedup();
 }
 
 /// Among the request lines without a fixed query (if any has none): the page
@@ -102,4 +112,37 @@ fn primary(group: &[Operation], types: &BTreeMap<String, TypeDef>) -> usize {
         .position(|op| candidate(op) && own_workload(op).is_some_and(|w| w == op.workload))
         .or_else(|| group.iter().position(candidate))
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::source::SourceFile;
+
+    fn page(name: &str, text: &str) -> SourceFile {
+        SourceFile {
+            name: name.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    /// Two pages of one operation, each naming some options in its own way:
+    /// the operation has them all.
+    #[test]
+    fn query_options_and_optional_headers_are_united_across_pages() {
+        let list = "---\ndoc_type: apiPageType\n---\n# List widgets\n\n## HTTP request\n\n```http\nGET /widgets\n```\n\n## Optional query parameters\n\nThis call accepts `$select` and `$Top` to trim the answer.\n\n- `$orderBy`\n- `$search`, which is not supported in every region.\n\n## Request headers\n\n| Header | Value |\n|:--|:--|\n| Prefer: outlook.timezone | A time zone. Optional. |\n\n## Response\n\nIf successful, this method returns a `200 OK` response code.\n";
+        let view = "---\ndoc_type: apiPageType\n---\n# List widgets (admin view)\n\n## HTTP request\n\n```http\nGET /widgets\n```\n\n## Query parameters\n\n| Name | Type | Description |\n|:--|:--|:--|\n| $filter | string | A filter. Needs the ConsistencyLevel header. |\n\n### More\n\nPaging uses `$skipToken`; `$expand` is not supported.\n\n## Response\n\nIf successful, this method returns a `200 OK` response code.\n";
+        let run = crate::run(&[
+            page("api/widget-list.md", list),
+            page("api/widget-list-admin.md", view),
+        ]);
+        let [op] = run.model.operations.as_slice() else {
+            panic!("{:#?}", run.model.operations);
+        };
+        assert_eq!(op.sources.len(), 2);
+        assert_eq!(
+            op.query_options,
+            ["$filter", "$orderby", "$select", "$skiptoken", "$top"]
+        );
+        assert_eq!(op.optional_headers, ["ConsistencyLevel", "Prefer"]);
+    }
 }

@@ -41,14 +41,15 @@ pub fn names(ops: &[Operation], types: &BTreeMap<String, TypeDef>) -> Vec<String
         format!("{}-by-{}", name(op, types, false), param_words(op))
     }];
     for round in rounds {
-        let taken: std::collections::BTreeSet<String> = out.iter().flatten().cloned().collect();
+        let taken: std::collections::BTreeSet<String> =
+            out.iter().flatten().map(|n| collision_key(n)).collect();
         let tried: Vec<Option<String>> = ops
             .iter()
             .zip(&out)
             .map(|(op, done)| {
                 done.is_none()
                     .then(|| round(op))
-                    .filter(|n| !taken.contains(n))
+                    .filter(|n| !taken.contains(&collision_key(n)))
             })
             .collect();
         for (slot, new) in out.iter_mut().zip(unique_ones(tried.into_iter())) {
@@ -69,16 +70,27 @@ pub fn names(ops: &[Operation], types: &BTreeMap<String, TypeDef>) -> Vec<String
         .collect()
 }
 
-/// The names that occur once (others `None`).
+/// The names that occur once (others `None`), comparing their
+/// [`collision_key`]s.
 fn unique_ones(names: impl Iterator<Item = Option<String>>) -> Vec<Option<String>> {
     let names: Vec<Option<String>> = names.collect();
-    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
     for n in names.iter().flatten() {
-        *count.entry(n.as_str()).or_default() += 1;
+        *count.entry(collision_key(n)).or_default() += 1;
     }
     names
         .iter()
-        .map(|n| n.clone().filter(|n| count[n.as_str()] == 1))
+        .map(|n| n.clone().filter(|n| count[&collision_key(n)] == 1))
+        .collect()
+}
+
+/// What two names must differ in to stay apart in every language's spelling of
+/// them: letters and digits, ignoring case. `get-groupSetting` and
+/// `get-group-setting` are both `get_group_setting` as a Rust function.
+fn collision_key(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
         .collect()
 }
 
@@ -351,6 +363,8 @@ mod tests {
             permissions: Vec::new(),
             headers: Vec::new(),
             source: Default::default(),
+            query_options: Vec::new(),
+            optional_headers: Vec::new(),
             sources: Vec::new(),
         }
     }
@@ -405,6 +419,16 @@ mod tests {
             named("PUT", "/me/photo/$value", false),
             "set-me-photo-content"
         );
+    }
+
+    #[test]
+    fn names_that_differ_only_in_case_or_separators_collide() {
+        // `/groupSettings/{id}` and `/groups/{id}/settings/{id}` are both
+        // `get_group_setting` in Rust: they must be told apart in the model.
+        let a = op("GET", "/groupSettings/{id}", false);
+        let b = op("GET", "/groups/{id}/settings/{id}", false);
+        let n = names(&[a, b], &BTreeMap::new());
+        assert_ne!(collision_key(&n[0]), collision_key(&n[1]), "{n:?}");
     }
 
     #[test]

@@ -97,6 +97,8 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
                     description: d.clone(),
                 })
                 .collect(),
+            query_options: page.query.options.clone(),
+            optional_headers: optional_headers(page),
             source: Source {
                 file: page.file.clone(),
                 line: t.line,
@@ -105,6 +107,24 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
         });
     }
     ops
+}
+
+/// `ConsistencyLevel` and `Prefer` where the request headers table lists them
+/// (`Prefer: outlook.timezone` is `Prefer`) or the query section names them.
+fn optional_headers(page: &Page) -> Vec<String> {
+    use crate::parse::query::{CONSISTENCY_LEVEL, PREFER};
+    let mut out = page.query.headers.clone();
+    for (name, _) in &page.headers {
+        let name = name.split(':').next().unwrap_or_default();
+        let name = name.trim().trim_matches(['`', '*']).trim();
+        for known in [CONSISTENCY_LEVEL, PREFER] {
+            if name.eq_ignore_ascii_case(known) && !out.iter().any(|h| h == known) {
+                out.push(known.to_string());
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// A path segment that is a value (`/education/classes/acdefc6b2dc64e71b1e96d9810ab1793`,
@@ -172,6 +192,9 @@ fn body_type(b: &mut Builder, page: &Page, ns: &str, wl: &str) -> Option<(String
     if page.body_rows.is_empty() || !writes {
         return None;
     }
+    if let Some(updated) = updated_type(b, page, ns) {
+        return Some((updated, false));
+    }
     let name = format!("{}RequestBody", body_type_stem(page));
     let props = body_properties(b, page, ns, wl, &name);
     let line = page.body_rows[0].line;
@@ -193,6 +216,60 @@ fn body_type(b: &mut Builder, page: &Page, ns: &str, wl: &str) -> Option<(String
         },
     };
     Some((b.add_parameters_type(def), false))
+}
+
+/// The resource type an update page sends: a page named `<type>-update` with a
+/// PATCH or PUT whose body table lists properties of that type (its own or its
+/// bases') and nothing else sends the type itself, with the properties to change
+/// set and the rest absent. So a value read from the service can be sent back,
+/// and there is one `User` rather than a `User` and a `UserUpdateRequestBody`.
+/// Instance annotations (`manager@odata.bind`) are no properties and do not
+/// count. A table with any other row keeps a body type of its own.
+fn updated_type(b: &Builder, page: &Page, ns: &str) -> Option<String> {
+    let updates = page
+        .templates
+        .iter()
+        .any(|t| matches!(t.method.as_str(), "PATCH" | "PUT"));
+    let stem = stem(&page.file);
+    let name = stem.strip_suffix("-update")?.rsplit('-').next()?;
+    if !updates || name.is_empty() {
+        return None;
+    }
+    let key = format!("{ns}.{name}").to_ascii_lowercase();
+    let t = b.types.get(&key).filter(|t| t.origin == Origin::Resource)?;
+    let known = properties_with_bases(b, &key, ns);
+    let mut rows = page.body_rows.iter().filter(|r| !r.name.contains('@'));
+    rows.all(|r| known.contains(r.name.as_str()))
+        .then(|| t.qualified())
+}
+
+/// The property names of the type under `key` and of the bases its pages state,
+/// as far as they are known (bases are linked later; this follows their names).
+fn properties_with_bases<'b>(
+    b: &'b Builder,
+    key: &str,
+    ns: &str,
+) -> std::collections::HashSet<&'b str> {
+    let mut names = std::collections::HashSet::new();
+    let mut next = Some(key.to_string());
+    let mut seen = std::collections::HashSet::new();
+    while let Some(key) = next.take().filter(|k| seen.insert(k.clone())) {
+        let Some(t) = b.types.get(&key) else { break };
+        names.extend(t.properties.iter().map(|p| p.name.as_str()));
+        if t.kind == TypeKind::Entity {
+            names.insert("id"); // the key, from `entity` if no base says it
+        }
+        let base = b.bases.get(&key).and_then(|bases| bases.first());
+        next = base.map(|(r, _)| {
+            let candidate = format!("{ns}.{}", r.name).to_ascii_lowercase();
+            if b.types.contains_key(&candidate) {
+                candidate
+            } else {
+                format!("microsoft.graph.{}", r.name).to_ascii_lowercase()
+            }
+        });
+    }
+    names
 }
 
 /// The name an action's body type starts with: from an H1 of the form

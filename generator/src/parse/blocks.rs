@@ -56,6 +56,13 @@ pub enum Block {
         text: String,
         line: u32,
     },
+    /// The text of a list item that is not in a paragraph of its own (the items
+    /// of a tight list), up to a nested list.
+    Item {
+        text: Inline,
+        line: u32,
+        quoted: bool,
+    },
 }
 
 /// Maps byte offsets of the text to 1-based lines (plus a fixed line offset for the
@@ -102,6 +109,8 @@ struct Walker {
     html: Option<(String, u32)>,
     quote_depth: u32,
     start_line: u32,
+    /// `inline` holds the text of a list item, not of a paragraph.
+    item: bool,
 }
 
 impl Walker {
@@ -126,9 +135,19 @@ impl Walker {
     fn start(&mut self, tag: Tag<'_>, line: u32, src: &str, at_eof: bool) {
         match tag {
             Tag::Heading { .. } | Tag::Paragraph => {
+                self.end_item();
                 self.inline = Some(Inline::default());
                 self.start_line = line;
             }
+            Tag::Item => {
+                self.end_item();
+                if self.inline.is_none() {
+                    self.inline = Some(Inline::default());
+                    self.item = true;
+                    self.start_line = line;
+                }
+            }
+            Tag::List(_) => self.end_item(),
             Tag::TableCell => self.inline = Some(Inline::default()),
             Tag::Strong => {
                 if let Some(i) = self.inline.as_mut().filter(|i| i.text.trim().is_empty()) {
@@ -218,9 +237,26 @@ impl Walker {
                     self.out.push(Block::Html { text, line });
                 }
             }
+            TagEnd::Item => self.end_item(),
             TagEnd::BlockQuote(_) => self.quote_depth = self.quote_depth.saturating_sub(1),
             TagEnd::Link | TagEnd::Image => self.end_link(),
             _ => {}
+        }
+    }
+
+    /// Ends the text of a list item, if one is being collected: a block when
+    /// it has any.
+    fn end_item(&mut self) {
+        if !std::mem::take(&mut self.item) {
+            return;
+        }
+        let text = self.take_inline();
+        if !text.text.is_empty() {
+            self.out.push(Block::Item {
+                text,
+                line: self.start_line,
+                quoted: self.quote_depth > 0,
+            });
         }
     }
 

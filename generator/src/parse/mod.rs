@@ -8,6 +8,7 @@ mod front_matter;
 mod http;
 mod inherits;
 mod page;
+pub mod query;
 
 pub use cells::{link_stem, strip_collection_call};
 
@@ -82,7 +83,23 @@ pub struct Page {
     pub response: Option<ResponseFacts>,
     pub permissions: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
+    /// What the "Optional query parameters" section names (see `query.rs`).
+    pub query: QueryFacts,
     pub blocks: Vec<CodeBlock>,
+}
+
+/// The OData query options and optional headers a page's "Optional query
+/// parameters" section names, each list sorted and without repeats.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct QueryFacts {
+    /// Canonical option names (`$count`, `$filter`, `$orderby`, ...), see
+    /// [`query::OPTIONS`].
+    pub options: Vec<String>,
+    /// `ConsistencyLevel`, `Prefer`.
+    pub headers: Vec<String>,
+    /// `$` words that are no OData query option (each a `query-option-unknown`
+    /// warning).
+    pub unknown: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -22,6 +22,8 @@ enum Section {
     Parameters,
     Examples,
     Derived,
+    /// "Optional query parameters", "Query parameters".
+    Query,
     Other,
 }
 
@@ -40,6 +42,9 @@ fn section(heading: &str) -> Section {
         "function parameters" | "parameters" | "path parameters" => Section::Parameters,
         _ if h.starts_with("example") => Section::Examples,
         "derived types" => Section::Derived,
+        "optional query parameters" | "query parameters" | "optional odata query parameters" => {
+            Section::Query
+        }
         _ => Section::Other,
     }
 }
@@ -80,6 +85,11 @@ impl<'a> Reader<'a> {
                     line,
                     closed,
                 } => self.code(info, &text, line, closed),
+                Block::Item { text, line, .. } => {
+                    if self.section == Section::Query {
+                        self.query().inline(&text, line);
+                    }
+                }
                 Block::Html { text, line } => {
                     if let Some(a) = annotation::parse(&text, line, self.sink) {
                         self.pending = Some(a);
@@ -110,7 +120,8 @@ impl<'a> Reader<'a> {
                     | Section::Permissions
                     | Section::Headers
                     | Section::Body
-                    | Section::Parameters)
+                    | Section::Parameters
+                    | Section::Query)
                         if self.outer != Section::Examples =>
                     {
                         s
@@ -126,8 +137,18 @@ impl<'a> Reader<'a> {
                     _ => self.outer,
                 };
                 self.enum_heading = enum_heading(&text.text);
+                if self.section == Section::Query {
+                    self.query().inline(text, line);
+                }
             }
             _ => {}
+        }
+    }
+
+    fn query(&mut self) -> super::query::Scanner<'_> {
+        super::query::Scanner {
+            facts: &mut self.page.query,
+            sink: self.sink,
         }
     }
 
@@ -139,6 +160,11 @@ impl<'a> Reader<'a> {
                 let ns = ns.split_whitespace().next().unwrap_or("");
                 self.page.namespace = Some(ns.trim_end_matches('.').to_string());
             }
+            return;
+        }
+        if self.section == Section::Query {
+            // Notes count too: they say what is not supported as often as not.
+            self.query().inline(text, line);
             return;
         }
         if quoted || t.starts_with("[!") || t.is_empty() {
@@ -180,6 +206,9 @@ impl<'a> Reader<'a> {
                 "fence-unclosed",
                 "code block is never closed; it runs to the end of the page",
             );
+        }
+        if self.section == Section::Query {
+            self.query().code(text, line + 1);
         }
         let annotation = self.pending.take();
         let block_type = annotation.as_ref().and_then(|a| a.block_type.clone());
@@ -238,6 +267,15 @@ impl<'a> Reader<'a> {
                     header.len()
                 );
                 self.sink.warn(row.line, "table-cells", msg);
+            }
+        }
+        if self.section == Section::Query {
+            let cells = header.iter().map(|cell| (cell, line));
+            let rows = rows
+                .iter()
+                .flat_map(|r| r.cells.iter().map(|c| (c, r.line)));
+            for (cell, line) in cells.chain(rows) {
+                self.query().inline(cell, line);
             }
         }
         let first = heads.first().map(String::as_str).unwrap_or("");

@@ -1,0 +1,1 @@
+//! Nothing here: the package is its examples (see `examples/`) and their test.
