@@ -1136,6 +1136,19 @@ pub fn read_value<'de, A: MapAccess<'de>, T: Lenient>(
     Ok(())
 }
 
+/// [`read_value`] of a boxed field.
+pub fn read_boxed<'de, A: MapAccess<'de>, T: Lenient>(
+    map: &mut Entries<A>,
+    key: &str,
+    slot: &mut Field<Box<T>>,
+    rest: &mut Map<String, Value>,
+) -> Result<(), A::Error> {
+    let mut value = Field::Absent;
+    read_value(map, key, &mut value, rest)?;
+    *slot = value.map(Box::new);
+    Ok(())
+}
+
 /// Reads the `@odata.type`: a string, else it is kept in `rest`.
 pub fn read_tag<'de, A: MapAccess<'de>>(
     map: &mut Entries<A>,
@@ -1300,19 +1313,20 @@ pub fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(
     deserializer.deserialize_map(ObjectVisitor(PhantomData))
 }
 
-/// [`Lenient::map`] of a generated struct.
-pub fn lenient_object<'de, T: Object, A: MapAccess<'de>>(
-    map: A,
-) -> Result<Result<T, Value>, A::Error> {
-    let mut value = T::default();
-    read_object(&mut Entries::new(map), &mut value)?;
-    Ok(Ok(value))
+/// A generated struct is read from a JSON object (and kept as a `Value` when it
+/// is anything else). One impl for all of them, rather than one per struct.
+impl<T: Object> Lenient for T {
+    fn map<'de, A: MapAccess<'de>>(map: A) -> Result<Result<T, Value>, A::Error> {
+        let mut value = T::default();
+        read_object(&mut Entries::new(map), &mut value)?;
+        Ok(Ok(value))
+    }
 }
 
 /// Writes a struct straight to the serializer's map: `@odata.type` first, then
 /// the documented properties that are present in the struct's order, then the
 /// additional properties in the order of their map.
-pub struct ObjectWriter<'a, M> {
+pub struct ObjectWriter<'a, M: SerializeMap> {
     map: M,
     additional: Option<&'a Map<String, Value>>,
     /// [`key_bit`] of every additional property: a documented property is
@@ -1320,25 +1334,37 @@ pub struct ObjectWriter<'a, M> {
     keys: u64,
     /// Additional properties hidden by a documented one of the same name.
     shadowed: Vec<&'a str>,
+    /// The first error of the serializer: nothing more is written after it, and
+    /// [`finish`](Self::finish) returns it (so that a struct's code needs no `?`
+    /// per property).
+    error: Option<M::Error>,
 }
 
 impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
-    /// Writes the `@odata.type`, and takes the additional properties that
-    /// [`finish`](Self::finish) writes.
-    pub fn start(
-        &mut self,
-        odata_type: &'a Option<String>,
-        additional: &'a Map<String, Value>,
-    ) -> Result<(), M::Error> {
-        self.additional = Some(additional);
-        self.keys = additional.keys().fold(0, |keys, key| keys | key_bit(key));
-        match odata_type {
-            Some(tag) => self.entry(ODATA_TYPE, tag),
-            None => Ok(()),
+    fn new(map: M) -> Self {
+        ObjectWriter {
+            map,
+            additional: None,
+            keys: 0,
+            shadowed: Vec::new(),
+            error: None,
         }
     }
 
-    fn entry<T: Serialize + ?Sized>(&mut self, name: &'a str, value: &T) -> Result<(), M::Error> {
+    /// Writes the `@odata.type`, and takes the additional properties that
+    /// [`finish`](Self::finish) writes.
+    pub fn start(&mut self, odata_type: &'a Option<String>, additional: &'a Map<String, Value>) {
+        self.additional = Some(additional);
+        self.keys = additional.keys().fold(0, |keys, key| keys | key_bit(key));
+        if let Some(tag) = odata_type {
+            self.entry(ODATA_TYPE, tag);
+        }
+    }
+
+    fn entry<T: Serialize + ?Sized>(&mut self, name: &'a str, value: &T) {
+        if self.error.is_some() {
+            return;
+        }
         if self.keys & key_bit(name) != 0 {
             if let Some(additional) = self.additional {
                 if additional.contains_key(name) {
@@ -1346,13 +1372,15 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
                 }
             }
         }
-        self.map.serialize_entry(name, value)
+        if let Err(error) = self.map.serialize_entry(name, value) {
+            self.error = Some(error);
+        }
     }
 
     /// Writes a present property (`null` for [`Field::Null`]).
-    pub fn field<T: Serialize>(&mut self, name: &'a str, value: &Field<T>) -> Result<(), M::Error> {
+    pub fn field<T: Serialize>(&mut self, name: &'a str, value: &Field<T>) {
         match value {
-            Field::Absent => Ok(()),
+            Field::Absent => {}
             Field::Null => self.entry(name, &()),
             Field::Value(value) => self.entry(name, value),
         }
@@ -1360,11 +1388,7 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
 
     /// Writes a present collection property, with the elements [`read_list`] kept
     /// apart back at their positions.
-    pub fn list<T: Serialize>(
-        &mut self,
-        name: &'a str,
-        value: &Field<Vec<T>>,
-    ) -> Result<(), M::Error> {
+    pub fn list<T: Serialize>(&mut self, name: &'a str, value: &Field<Vec<T>>) {
         let rejected = self
             .additional
             .and_then(|a| a.get(name))
@@ -1378,8 +1402,12 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
         }
     }
 
-    /// Writes the additional properties but those a documented property hid.
+    /// Writes the additional properties but those a documented property hid;
+    /// the first error of all the writing, if any.
     pub fn finish(&mut self) -> Result<(), M::Error> {
+        if let Some(error) = self.error.take() {
+            return Err(error);
+        }
         let Some(additional) = self.additional else {
             return Ok(());
         };
@@ -1439,12 +1467,7 @@ pub fn serialize_object<T: Object, S: Serializer>(
     value: &T,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    let mut writer = ObjectWriter {
-        map: serializer.serialize_map(None)?,
-        additional: None,
-        keys: 0,
-        shadowed: Vec::new(),
-    };
+    let mut writer = ObjectWriter::new(serializer.serialize_map(None)?);
     value.write(&mut writer)?;
     writer.map.end()
 }
@@ -1500,15 +1523,13 @@ macro_rules! lenient_map {
 #[allow(unused_imports)]
 pub(crate) use lenient_map;
 
-/// `serde_object!(Name);`: serde's traits and [`Lenient`] for a generated
-/// struct, through its [`Object`] impl ([`serialize_object`],
-/// [`deserialize_object`], [`lenient_object`]).
+/// `serde_object!(Name);`: serde's traits for a generated struct, through its
+/// [`Object`] impl ([`serialize_object`], [`deserialize_object`]).
 #[allow(unused_macros)]
 macro_rules! serde_object {
     ($name:ident) => {
         $crate::runtime::serde_serialize!($name, serialize_object);
         $crate::runtime::serde_deserialize!($name, deserialize_object);
-        $crate::runtime::lenient_map!($name, lenient_object);
     };
 }
 #[allow(unused_imports)]
@@ -1866,12 +1887,6 @@ impl Lenient for serde_json::Number {
 impl Lenient for Value {
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Result<Self, Value>, D::Error> {
         Value::deserialize(deserializer).map(Ok)
-    }
-}
-
-impl<T: Lenient> Lenient for Box<T> {
-    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Result<Self, Value>, D::Error> {
-        Ok(T::read(deserializer)?.map(Box::new))
     }
 }
 

@@ -42,7 +42,7 @@ pub(crate) fn struct_item(index: &Index<'_>, info: &TypeInfo<'_>) -> TokenStream
     // No field is gated: the features that make this struct exist make its
     // fields' types exist too (see `gates`).
     let definitions = fields.iter().map(|field| field_tokens(index, info, field));
-    let object = object_impl(&name, &fields);
+    let object = object_impl(index, info, &name, &fields);
     let odata_type = ident(ODATA_TYPE_FIELD);
     let additional = ident(ADDITIONAL_FIELD);
     let (eq_derive, eq_impl) = eq::partial_eq(&name, &eq_fields(&fields));
@@ -73,7 +73,12 @@ fn eq_fields(fields: &[Field<'_>]) -> Vec<Ident> {
 
 /// `Object` (per-field reading and writing) plus one-line serde impls on top of it:
 /// far less code for the compiler than a serde derive with flatten.
-fn object_impl(name: &Ident, fields: &[Field<'_>]) -> TokenStream {
+fn object_impl(
+    index: &Index<'_>,
+    owner: &TypeInfo<'_>,
+    name: &Ident,
+    fields: &[Field<'_>],
+) -> TokenStream {
     let odata_type = ident(ODATA_TYPE_FIELD);
     let additional = ident(ADDITIONAL_FIELD);
     // A JSON name given twice (or `@odata.type` as a property) would make an
@@ -88,11 +93,14 @@ fn object_impl(name: &Ident, fields: &[Field<'_>]) -> TokenStream {
         let name = ident(&field.name);
         let (read, write) = if field.prop.collection {
             (quote!(read_list), quote!(list))
+        } else if boxed(index, owner, field) {
+            (quote!(read_boxed), quote!(field))
         } else {
             (quote!(read_value), quote!(field))
         };
         arms.push(quote!(#json => crate::runtime::#read(map, key, &mut self.#name, rest),));
-        writes.push(quote!(writer.#write(#json, &self.#name)?;));
+        // No `?`: the writer keeps the first error and `finish` returns it.
+        writes.push(quote!(writer.#write(#json, &self.#name);));
     }
     // Generic over the serde reader and writer: rustc generates their code in the
     // crate that uses them, for the types it uses, instead of for every type
@@ -115,7 +123,7 @@ fn object_impl(name: &Ident, fields: &[Field<'_>]) -> TokenStream {
                 &'a self,
                 writer: &mut crate::runtime::ObjectWriter<'a, M>,
             ) -> ::core::result::Result<(), M::Error> {
-                writer.start(&self.#odata_type, &self.#additional)?;
+                writer.start(&self.#odata_type, &self.#additional);
                 #(#writes)*
                 writer.finish()
             }
@@ -150,12 +158,7 @@ fn field_tokens(index: &Index<'_>, owner: &TypeInfo<'_>, field: &Field<'_>) -> T
     let mut ty = index.type_ref(&field.prop.ty);
     if field.prop.collection {
         ty = quote!(::std::vec::Vec<#ty>);
-    } else if index.is_boxed(&owner.qualified, json_name)
-        || index.types.contains_key(&field.prop.ty)
-    {
-        // Every nested object is boxed, as in a serde derive of the same types
-        // (which also cuts every cycle): inline, a resource would hold the structs
-        // of everything it links to, kilobytes zeroed and moved on every read.
+    } else if boxed(index, owner, field) {
         ty = quote!(::std::boxed::Box<#ty>);
     }
     quote! {
@@ -163,6 +166,16 @@ fn field_tokens(index: &Index<'_>, owner: &TypeInfo<'_>, field: &Field<'_>) -> T
         #alias
         pub #name: crate::runtime::Field<#ty>,
     }
+}
+
+/// Whether a field is a `Box`: every single-valued struct or `Any…` field, as in a
+/// serde derive of the same types (which also cuts every cycle): inline, a
+/// resource would hold the structs of everything it links to, kilobytes zeroed
+/// and moved on every read.
+fn boxed(index: &Index<'_>, owner: &TypeInfo<'_>, field: &Field<'_>) -> bool {
+    !field.prop.collection
+        && (index.is_boxed(&owner.qualified, &field.prop.name)
+            || index.types.contains_key(&field.prop.ty))
 }
 
 /// Whether rustdoc takes `name` as a search alias: it refuses empty ones and
