@@ -1391,6 +1391,7 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
     pub fn list<T: Serialize>(&mut self, name: &'a str, value: &Field<Vec<T>>) {
         let rejected = self
             .additional
+            .filter(|_| self.keys & key_bit(name) != 0)
             .and_then(|a| a.get(name))
             .and_then(Value::as_object);
         match (value, rejected) {
