@@ -1329,7 +1329,7 @@ impl<T: Object> Lenient for T {
 pub struct ObjectWriter<'a, M: SerializeMap> {
     map: M,
     additional: Option<&'a Map<String, Value>>,
-    /// [`key_bit`] of every additional property: a documented property is
+    /// `key_bit` of every additional property: a documented property is
     /// looked for among them only when its bit is set.
     keys: u64,
     /// Additional properties hidden by a documented one of the same name.
