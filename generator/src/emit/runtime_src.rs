@@ -1215,6 +1215,14 @@ impl<'de, T: Lenient> Visitor<'de> for ListSeed<T> {
             }
             index += 1;
         }
+        // Without a size hint (serde_json gives none) a list grows to four
+        // elements at once; most lists of Graph's objects hold one or two, of
+        // structs far larger than a derive's (every struct keeps its
+        // `@odata.type` and additional properties, a polymorphic element is as
+        // large as its largest variant).
+        if items.len() < items.capacity() {
+            items.shrink_to_fit();
+        }
         Ok(List::Items(items, rejected))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
