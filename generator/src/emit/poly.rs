@@ -22,7 +22,7 @@ pub(crate) fn any_items(index: &Index<'_>, info: &TypeInfo<'_>) -> TokenStream {
         .collect();
     let enum_item = enum_item(index, info, any, &cfgs);
     let serialize = serialize_impl(any, &cfgs);
-    let deserialize = deserialize_impl(any, &cfgs);
+    let deserialize = deserialize_impl(index, any, &cfgs);
     quote!(#enum_item #serialize #deserialize)
 }
 
@@ -79,9 +79,9 @@ fn serialize_impl(any: &AnyInfo, cfgs: &[TokenStream]) -> TokenStream {
     }
 }
 
-/// Reads the JSON, then the variant its `@odata.type` names (compared case-
-/// insensitively, see `runtime::tagged`); the base type for anything else.
-fn deserialize_impl(any: &AnyInfo, cfgs: &[TokenStream]) -> TokenStream {
+/// The variant its `@odata.type` names (compared case-insensitively, see
+/// `runtime::Poly`), the base type for anything else; `Deserialize` on top of it.
+fn deserialize_impl(index: &Index<'_>, any: &AnyInfo, cfgs: &[TokenStream]) -> TokenStream {
     let Some((base, derived)) = any.variants.split_first() else {
         return TokenStream::new(); // unreachable: the base type is always the first variant
     };
@@ -89,25 +89,38 @@ fn deserialize_impl(any: &AnyInfo, cfgs: &[TokenStream]) -> TokenStream {
     // Two qualified names that differ only in case would make an unreachable arm:
     // the first one (by name) gets it, and the base type's own name needs none.
     let mut seen = BTreeSet::from([base.qualified.to_ascii_lowercase()]);
+    let base_path = index.struct_path(&base.qualified);
     let base = ident(&base.name);
-    let arms = derived.iter().zip(cfgs.iter().skip(1)).filter(|(v, _)| seen.insert(v.qualified.to_ascii_lowercase())).map(|(variant, cfg)| {
-        let tag = variant.qualified.to_ascii_lowercase();
-        let variant = ident(&variant.name);
-        quote! {
-            #cfg ::core::option::Option::Some(#tag) => crate::runtime::variant(value).map(Self::#variant),
-        }
-    });
+    let arms = derived
+        .iter()
+        .zip(cfgs.iter().skip(1))
+        .filter(|(v, _)| seen.insert(v.qualified.to_ascii_lowercase()))
+        .map(|(variant, cfg)| {
+            let tag = variant.qualified.to_ascii_lowercase();
+            let variant = ident(&variant.name);
+            quote! {
+                #cfg #tag => ::core::option::Option::Some(source.read().map(Self::#variant)),
+            }
+        });
     quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> ::core::result::Result<Self, D::Error> {
-                let (odata_type, value) = crate::runtime::tagged(deserializer)?;
-                match odata_type.as_deref() {
+        impl crate::runtime::Poly for #name {
+            type Base = #base_path;
+            #[inline]
+            fn base(value: #base_path) -> Self {
+                Self::#base(value)
+            }
+            // `source` is unused when the features leave no derived type.
+            #[allow(unused_variables)]
+            fn read_tagged<S: crate::runtime::Source>(
+                tag: &str,
+                source: &mut S,
+            ) -> ::core::option::Option<::core::result::Result<Self, S::Error>> {
+                match tag {
                     #(#arms)*
-                    _ => crate::runtime::variant(value).map(Self::#base),
+                    _ => ::core::option::Option::None,
                 }
             }
         }
+        crate::runtime::serde_poly!(#name);
     }
 }

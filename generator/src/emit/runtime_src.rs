@@ -18,9 +18,14 @@
 //!
 //! This file is written by docbind and is the same in every generated crate.
 
-use serde::de::{DeserializeOwned, Deserializer};
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+};
+use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -459,41 +464,107 @@ impl<R, O> PartialEq for Request<R, O> {
 }
 
 /// A page of a collection: `{"value": [...], "@odata.nextLink": "..."}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// Read and written by hand in one pass: a derive with a flattened map reads the
+/// whole page into a buffer first.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Collection<T> {
-    #[serde(default = "Vec::new")]
     pub value: Vec<T>,
     /// Where the next page is, when there is one.
-    #[serde(
-        rename = "@odata.nextLink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_link: Option<String>,
     /// Where changes since this page are (delta queries): on the last page,
     /// kept by the caller and resumed with [`Request::from_link`].
-    #[serde(
-        rename = "@odata.deltaLink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delta_link: Option<String>,
-    #[serde(
-        rename = "@odata.context",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub context: Option<String>,
     /// The total count, when the request asked for it with `$count=true`.
-    #[serde(
-        rename = "@odata.count",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub count: Option<i64>,
-    /// Every other property of the page.
-    #[serde(flatten)]
+    /// Every other property of the page (and a link or count of another type).
     pub additional_properties: Map<String, Value>,
+}
+
+/// The JSON names of the fields of [`Collection`] besides `value`.
+const NEXT_LINK: &str = "@odata.nextLink";
+const DELTA_LINK: &str = "@odata.deltaLink";
+const CONTEXT: &str = "@odata.context";
+const COUNT: &str = "@odata.count";
+
+impl<T: Serialize> Serialize for Collection<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        let links = [
+            (NEXT_LINK, &self.next_link),
+            (DELTA_LINK, &self.delta_link),
+            (CONTEXT, &self.context),
+        ];
+        for (name, link) in links {
+            if let Some(link) = link {
+                map.serialize_entry(name, link)?;
+            }
+        }
+        if let Some(count) = self.count {
+            map.serialize_entry(COUNT, &count)?;
+        }
+        for (name, value) in &self.additional_properties {
+            let shadowed = match name.as_str() {
+                "value" => true,
+                NEXT_LINK => self.next_link.is_some(),
+                DELTA_LINK => self.delta_link.is_some(),
+                CONTEXT => self.context.is_some(),
+                COUNT => self.count.is_some(),
+                _ => false,
+            };
+            if !shadowed {
+                map.serialize_entry(name, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Collection<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(CollectionVisitor(PhantomData))
+    }
+}
+
+struct CollectionVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for CollectionVisitor<T> {
+    type Value = Collection<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let mut page = Collection::default();
+        let mut map = Entries::new(map);
+        while let Some(key) = map.map.next_key::<Key<'de>>()? {
+            let key = &*key.0;
+            let rest = &mut page.additional_properties;
+            match key {
+                // The elements are the point of the page: they are not lenient.
+                "value" => page.value = map.map.next_value()?,
+                NEXT_LINK => page.next_link = read_optional(&mut map, key, rest)?,
+                DELTA_LINK => page.delta_link = read_optional(&mut map, key, rest)?,
+                CONTEXT => page.context = read_optional(&mut map, key, rest)?,
+                COUNT => page.count = read_optional(&mut map, key, rest)?,
+                _ => read_other(&mut map, key, rest)?,
+            }
+        }
+        Ok(page)
+    }
+}
+
+/// [`read_value`] for a field without a `null` of its own (`null` reads as absent).
+fn read_optional<'de, A: MapAccess<'de>, T: Lenient>(
+    map: &mut Entries<A>,
+    key: &str,
+    rest: &mut Map<String, Value>,
+) -> Result<Option<T>, A::Error> {
+    let mut slot = Field::Absent;
+    read_value(map, key, &mut slot, rest)?;
+    Ok(slot.into_value())
 }
 
 // By hand: a derive would require `T: Default`.
@@ -830,98 +901,572 @@ impl<T> From<T> for Field<Box<T>> {
     }
 }
 
-/// What the generated structs implement: reading themselves from a JSON object
-/// and writing themselves to one. Their `Serialize`/`Deserialize` impls are one
-/// line each on top of it ([`serialize_object`], [`deserialize_object`], written
-/// by `serde_object!`), which keeps the generated code small and quick to
-/// compile: the per-field work is generic only over the field's type, shared by
-/// every struct that uses it.
-pub trait Object: Sized {
-    /// Takes the struct's properties out of `reader`; what is left over is kept by
-    /// the struct as its additional properties.
-    fn read(reader: &mut ObjectReader) -> Self;
-    /// Writes every property that is present.
-    fn write(&self, writer: &mut ObjectWriter);
+/// What the generated structs implement: reading one property of a JSON object
+/// and writing all of theirs. Their `Serialize`/`Deserialize` impls are one line
+/// each on top of it ([`serialize_object`], [`deserialize_object`], written by
+/// `serde_object!`), which keeps the generated code small and quick to compile:
+/// the per-field work is done by generic functions of this module, shared by
+/// every struct, and a struct's own code is generic, so it is compiled only in the
+/// crate that uses it, for the types it uses.
+///
+/// Reading is one pass over the JSON: each key is matched against the struct's
+/// properties as it comes (borrowed from the input when it has no escapes), each
+/// value is read straight into its field, and a `Value` is built only for what
+/// does not fit (an unknown property, a value of another type).
+pub trait Object: Default {
+    /// Reads the value of `key` from `map` into its field; a key that is not a
+    /// documented property, and a value that is not of the documented type, go to
+    /// the additional properties.
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut Entries<A>,
+    ) -> Result<(), A::Error>;
+    /// Writes every property that is present: [`ObjectWriter::start`], a call per
+    /// property, [`ObjectWriter::finish`].
+    fn write<'a, M: SerializeMap>(
+        &'a self,
+        writer: &mut ObjectWriter<'a, M>,
+    ) -> Result<(), M::Error>;
+    /// The `@odata.type` and the additional properties.
+    fn parts(&mut self) -> (&mut Option<String>, &mut Map<String, Value>);
 }
 
-/// The JSON object a struct is read from.
-#[derive(Debug, Default)]
-pub struct ObjectReader {
-    map: Map<String, Value>,
+/// The entries of a JSON object being read by [`Object::read_field`]: serde's
+/// map access, and whether a value of a documented property was kept in the
+/// additional properties (only then can a later duplicate of its key have one to
+/// replace there, so only then is it looked for).
+pub struct Entries<A> {
+    map: A,
+    kept: bool,
 }
 
-impl ObjectReader {
-    /// The `@odata.type` of the object, if it is a string.
-    pub fn odata_type(&mut self) -> Option<String> {
-        match self.map.remove("@odata.type") {
-            Some(Value::String(text)) => Some(text),
-            Some(other) => {
-                self.map.insert("@odata.type".into(), other);
-                None
+impl<A> Entries<A> {
+    fn new(map: A) -> Self {
+        Entries { map, kept: false }
+    }
+
+    /// Of duplicate keys the last one wins, also over a value kept in the
+    /// additional properties. (With serde_json's `preserve_order`, `remove` moves
+    /// the last additional property into the place of the one removed: in
+    /// constant time, where keeping the order would take time in the number of
+    /// properties for every such duplicate.)
+    fn forget(&self, rest: &mut Map<String, Value>, key: &str) {
+        if self.kept {
+            rest.remove(key);
+        }
+    }
+
+    /// Keeps the value of a documented property in the additional properties.
+    fn keep(&mut self, rest: &mut Map<String, Value>, key: &str, json: Value) {
+        self.kept = true;
+        rest.insert(key.to_owned(), json);
+    }
+}
+
+/// A type a property can have, read without failing on JSON of another kind: each
+/// method takes one kind of JSON value and by default gives it back as a `Value`
+/// (`Err`); a type overrides the kinds it accepts. Serde cannot rewind a streaming
+/// reader, so this is how a mismatch is kept without reading every value into a
+/// `Value` first.
+pub trait Lenient: Sized {
+    /// Reads a value of any kind (`null` included: a list element can be `null`).
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Result<Self, Value>, D::Error> {
+        deserializer.deserialize_any(KindVisitor(PhantomData))
+    }
+    fn null() -> Result<Self, Value> {
+        Err(Value::Null)
+    }
+    fn bool(value: bool) -> Result<Self, Value> {
+        Err(Value::Bool(value))
+    }
+    fn i64(value: i64) -> Result<Self, Value> {
+        Err(Value::from(value))
+    }
+    fn u64(value: u64) -> Result<Self, Value> {
+        Err(Value::from(value))
+    }
+    fn f64(value: f64) -> Result<Self, Value> {
+        Err(Value::from(value))
+    }
+    fn str(value: &str) -> Result<Self, Value> {
+        Err(Value::from(value))
+    }
+    /// An owned string (from a `Value`, or text with escapes): [`Lenient::str`]
+    /// unless a type takes it as it is.
+    fn string(value: String) -> Result<Self, Value> {
+        Self::str(&value)
+    }
+    fn map<'de, A: MapAccess<'de>>(map: A) -> Result<Result<Self, Value>, A::Error> {
+        Value::deserialize(MapAccessDeserializer::new(map)).map(Err)
+    }
+    fn seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Result<Self, Value>, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq)).map(Err)
+    }
+}
+
+/// Hands each kind of JSON value to the [`Lenient`] method for it.
+struct KindVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> Visitor<'de> for KindVisitor<T> {
+    type Value = Result<T, Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(T::null())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(T::null())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
+        Ok(T::bool(value))
+    }
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(T::i64(value))
+    }
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(T::u64(value))
+    }
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        Ok(T::f64(value))
+    }
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(T::str(value))
+    }
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(T::string(value))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::map(map)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        T::seq(seq)
+    }
+}
+
+/// [`Lenient::read`] as a seed, for `next_value_seed` and `next_element_seed`.
+struct Seed<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> DeserializeSeed<'de> for Seed<T> {
+    type Value = Result<T, Value>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        T::read(deserializer)
+    }
+}
+
+/// A property's value: `null` apart ([`Field::Null`]), then [`Lenient::read`].
+struct Nullable<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> DeserializeSeed<'de> for Nullable<T> {
+    type Value = Result<Field<T>, Value>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, T: Lenient> Visitor<'de> for Nullable<T> {
+    type Value = Result<Field<T>, Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Ok(Field::Null))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Ok(Field::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        Ok(T::read(deserializer)?.map(Field::Value))
+    }
+}
+
+/// A key of a JSON object, borrowed from the input when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(Key(Cow::Borrowed(value)))
+    }
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Key(Cow::Owned(value.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(Key(Cow::Owned(value)))
+    }
+}
+
+/// Reads a property into `slot`: [`Field::Null`] for `null`; a value of another
+/// type goes to `rest` under its name and leaves the field absent.
+pub fn read_value<'de, A: MapAccess<'de>, T: Lenient>(
+    map: &mut Entries<A>,
+    key: &str,
+    slot: &mut Field<T>,
+    rest: &mut Map<String, Value>,
+) -> Result<(), A::Error> {
+    match map.map.next_value_seed(Nullable::<T>(PhantomData))? {
+        Ok(value) => {
+            *slot = value;
+            map.forget(rest, key);
+        }
+        Err(json) => {
+            *slot = Field::Absent;
+            map.keep(rest, key, json);
+        }
+    }
+    Ok(())
+}
+
+/// [`read_value`] of a boxed field.
+pub fn read_boxed<'de, A: MapAccess<'de>, T: Lenient>(
+    map: &mut Entries<A>,
+    key: &str,
+    slot: &mut Field<Box<T>>,
+    rest: &mut Map<String, Value>,
+) -> Result<(), A::Error> {
+    let mut value = Field::Absent;
+    read_value(map, key, &mut value, rest)?;
+    *slot = value.map(Box::new);
+    Ok(())
+}
+
+/// Reads the `@odata.type`: a string, else it is kept in `rest`.
+pub fn read_tag<'de, A: MapAccess<'de>>(
+    map: &mut Entries<A>,
+    slot: &mut Option<String>,
+    rest: &mut Map<String, Value>,
+) -> Result<(), A::Error> {
+    match map.map.next_value_seed(Seed::<String>(PhantomData))? {
+        Ok(tag) => {
+            *slot = Some(tag);
+            map.forget(rest, ODATA_TYPE);
+        }
+        Err(json) => {
+            *slot = None;
+            map.keep(rest, ODATA_TYPE, json);
+        }
+    }
+    Ok(())
+}
+
+/// Keeps a property the struct does not describe.
+pub fn read_other<'de, A: MapAccess<'de>>(
+    map: &mut Entries<A>,
+    key: &str,
+    rest: &mut Map<String, Value>,
+) -> Result<(), A::Error> {
+    let value: Value = map.map.next_value()?;
+    rest.insert(key.to_owned(), value);
+    Ok(())
+}
+
+const ODATA_TYPE: &str = "@odata.type";
+
+/// A collection property as read: its typed elements and the others by position.
+enum List<T> {
+    Null,
+    Items(Vec<T>, Map<String, Value>),
+    Other(Value),
+}
+
+struct ListSeed<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> DeserializeSeed<'de> for ListSeed<T> {
+    type Value = List<T>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, T: Lenient> Visitor<'de> for ListSeed<T> {
+    type Value = List<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        let mut rejected = Map::new();
+        let mut index = 0usize;
+        while let Some(item) = seq.next_element_seed(Seed::<T>(PhantomData))? {
+            match item {
+                Ok(item) => items.push(item),
+                Err(json) => {
+                    rejected.insert(index.to_string(), json);
+                }
             }
-            None => None,
+            index += 1;
         }
+        // Without a size hint (serde_json gives none) a list grows to four
+        // elements at once; most lists of Graph's objects hold one or two, of
+        // structs far larger than a derive's (every struct keeps its
+        // `@odata.type` and additional properties, a polymorphic element is as
+        // large as its largest variant).
+        if items.len() < items.capacity() {
+            items.shrink_to_fit();
+        }
+        Ok(List::Items(items, rejected))
     }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(List::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(List::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
+        Ok(List::Other(Value::Bool(value)))
+    }
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(List::Other(Value::from(value)))
+    }
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(List::Other(Value::from(value)))
+    }
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        Ok(List::Other(Value::from(value)))
+    }
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(List::Other(Value::from(value)))
+    }
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(List::Other(Value::String(value)))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Value::deserialize(MapAccessDeserializer::new(map)).map(List::Other)
+    }
+}
 
-    /// A property: [`Field::Absent`] when absent, [`Field::Null`] when `null`. A
-    /// value that is not of the documented type stays in the additional properties
-    /// rather than failing the whole object: the docs are not always right about
-    /// types, and nothing the service sends is lost.
-    pub fn field<T: DeserializeOwned>(&mut self, name: &str) -> Field<T> {
-        let Some(value) = self.map.remove(name) else {
-            return Field::Absent;
-        };
-        if value.is_null() {
-            return Field::Null;
+/// Reads a collection property. Elements of another type do not fail the list:
+/// the elements that fit stay in the field, in order, and the others go to `rest`
+/// under the property's name as an object from their position in the list to
+/// their JSON (`{"2": null}`), where [`ObjectWriter::list`] puts them back.
+pub fn read_list<'de, A: MapAccess<'de>, T: Lenient>(
+    map: &mut Entries<A>,
+    key: &str,
+    slot: &mut Field<Vec<T>>,
+    rest: &mut Map<String, Value>,
+) -> Result<(), A::Error> {
+    match map.map.next_value_seed(ListSeed::<T>(PhantomData))? {
+        List::Null => {
+            *slot = Field::Null;
+            map.forget(rest, key);
         }
-        match T::deserialize(&value) {
-            Ok(typed) => Field::Value(typed),
-            Err(_) => {
-                self.map.insert(name.to_string(), value);
-                Field::Absent
+        List::Items(items, rejected) => {
+            *slot = Field::Value(items);
+            map.forget(rest, key);
+            if !rejected.is_empty() {
+                map.keep(rest, key, Value::Object(rejected));
             }
         }
+        List::Other(json) => {
+            *slot = Field::Absent;
+            map.keep(rest, key, json);
+        }
     }
+    Ok(())
+}
 
-    /// Everything not taken by [`field`](Self::field).
-    pub fn rest(&mut self) -> Map<String, Value> {
-        std::mem::take(&mut self.map)
+/// Reads the rest of a JSON object into `value`.
+fn read_object<'de, T: Object, A: MapAccess<'de>>(
+    map: &mut Entries<A>,
+    value: &mut T,
+) -> Result<(), A::Error> {
+    while let Some(key) = map.map.next_key::<Key<'de>>()? {
+        value.read_field(&key.0, map)?;
+    }
+    Ok(())
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        let mut value = T::default();
+        read_object(&mut Entries::new(map), &mut value)?;
+        Ok(value)
     }
 }
 
-/// The JSON object a struct is written to.
-#[derive(Debug, Default)]
-pub struct ObjectWriter {
-    map: Map<String, Value>,
+/// `Deserialize` of a generated struct: any JSON object.
+pub fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
 }
 
-impl ObjectWriter {
-    pub fn odata_type(&mut self, value: &Option<String>) {
-        if let Some(text) = value {
-            self.map
-                .insert("@odata.type".into(), Value::String(text.clone()));
+/// A generated struct is read from a JSON object (and kept as a `Value` when it
+/// is anything else). One impl for all of them, rather than one per struct.
+impl<T: Object> Lenient for T {
+    fn map<'de, A: MapAccess<'de>>(map: A) -> Result<Result<T, Value>, A::Error> {
+        let mut value = T::default();
+        read_object(&mut Entries::new(map), &mut value)?;
+        Ok(Ok(value))
+    }
+}
+
+/// Writes a struct straight to the serializer's map: `@odata.type` first, then
+/// the documented properties that are present in the struct's order, then the
+/// additional properties in the order of their map.
+pub struct ObjectWriter<'a, M: SerializeMap> {
+    map: M,
+    additional: Option<&'a Map<String, Value>>,
+    /// `key_bit` of every additional property: a documented property is
+    /// looked for among them only when its bit is set.
+    keys: u64,
+    /// Additional properties hidden by a documented one of the same name.
+    shadowed: Vec<&'a str>,
+    /// The first error of the serializer: nothing more is written after it, and
+    /// [`finish`](Self::finish) returns it (so that a struct's code needs no `?`
+    /// per property).
+    error: Option<M::Error>,
+}
+
+impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
+    fn new(map: M) -> Self {
+        ObjectWriter {
+            map,
+            additional: None,
+            keys: 0,
+            shadowed: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// Writes the `@odata.type`, and takes the additional properties that
+    /// [`finish`](Self::finish) writes.
+    pub fn start(&mut self, odata_type: &'a Option<String>, additional: &'a Map<String, Value>) {
+        self.additional = Some(additional);
+        self.keys = additional.keys().fold(0, |keys, key| keys | key_bit(key));
+        if let Some(tag) = odata_type {
+            self.entry(ODATA_TYPE, tag);
+        }
+    }
+
+    fn entry<T: Serialize + ?Sized>(&mut self, name: &'a str, value: &T) {
+        if self.error.is_some() {
+            return;
+        }
+        if self.keys & key_bit(name) != 0 {
+            if let Some(additional) = self.additional {
+                if additional.contains_key(name) {
+                    self.shadowed.push(name);
+                }
+            }
+        }
+        if let Err(error) = self.map.serialize_entry(name, value) {
+            self.error = Some(error);
         }
     }
 
     /// Writes a present property (`null` for [`Field::Null`]).
-    pub fn field<T: Serialize>(&mut self, name: &str, value: &Field<T>) {
-        let json = match value {
-            Field::Absent => return,
-            Field::Null => Value::Null,
-            // Serializing the generated types to a `Value` cannot fail: every map
-            // key is a string and numbers are kept as `serde_json::Number`.
-            Field::Value(value) => serde_json::to_value(value).unwrap_or(Value::Null),
-        };
-        self.map.insert(name.to_string(), json);
+    pub fn field<T: Serialize>(&mut self, name: &'a str, value: &Field<T>) {
+        match value {
+            Field::Absent => {}
+            Field::Null => self.entry(name, &()),
+            Field::Value(value) => self.entry(name, value),
+        }
     }
 
-    /// Adds the additional properties; a documented property of the same name wins.
-    pub fn rest(&mut self, additional: &Map<String, Value>) {
+    /// Writes a present collection property, with the elements [`read_list`] kept
+    /// apart back at their positions.
+    pub fn list<T: Serialize>(&mut self, name: &'a str, value: &Field<Vec<T>>) {
+        let rejected = self
+            .additional
+            .filter(|_| self.keys & key_bit(name) != 0)
+            .and_then(|a| a.get(name))
+            .and_then(Value::as_object);
+        match (value, rejected) {
+            (Field::Value(items), Some(rejected)) => {
+                let merged = Merged { items, rejected };
+                self.entry(name, &merged)
+            }
+            _ => self.field(name, value),
+        }
+    }
+
+    /// Writes the additional properties but those a documented property hid;
+    /// the first error of all the writing, if any.
+    pub fn finish(&mut self) -> Result<(), M::Error> {
+        if let Some(error) = self.error.take() {
+            return Err(error);
+        }
+        let Some(additional) = self.additional else {
+            return Ok(());
+        };
         for (name, value) in additional {
-            if !self.map.contains_key(name) {
-                self.map.insert(name.clone(), value.clone());
+            if !self.shadowed.contains(&name.as_str()) {
+                self.map.serialize_entry(name, value)?;
             }
         }
+        Ok(())
+    }
+}
+
+/// One of 64 bits for a key, from its length and last byte (the additional
+/// properties Graph sends are mostly `@odata.` annotations, alike at the start).
+fn key_bit(key: &str) -> u64 {
+    let last = key.as_bytes().last().copied().unwrap_or(0);
+    1 << ((key.len().wrapping_mul(7) ^ usize::from(last)) & 63)
+}
+
+/// A list's typed elements with the rejected ones at their positions; rejected
+/// elements whose position is past the end (the list was shortened) or not a
+/// number come last.
+struct Merged<'a, T> {
+    items: &'a [T],
+    rejected: &'a Map<String, Value>,
+}
+
+impl<T: Serialize> Serialize for Merged<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut rejected: Vec<(usize, &Value)> = self
+            .rejected
+            .iter()
+            .map(|(index, value)| (index.parse().unwrap_or(usize::MAX), value))
+            .collect();
+        rejected.sort_by_key(|(index, _)| *index);
+        let mut seq = serializer.serialize_seq(Some(self.items.len() + rejected.len()))?;
+        let mut items = self.items.iter();
+        let mut position = 0usize;
+        for (index, value) in rejected {
+            while position < index {
+                let Some(item) = items.next() else { break };
+                seq.serialize_element(item)?;
+                position += 1;
+            }
+            seq.serialize_element(value)?;
+            position += 1;
+        }
+        for item in items {
+            seq.serialize_element(item)?;
+        }
+        seq.end()
     }
 }
 
@@ -930,27 +1475,16 @@ pub fn serialize_object<T: Object, S: Serializer>(
     value: &T,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    let mut writer = ObjectWriter::default();
-    value.write(&mut writer);
-    writer.map.serialize(serializer)
+    let mut writer = ObjectWriter::new(serializer.serialize_map(None)?);
+    value.write(&mut writer)?;
+    writer.map.end()
 }
 
-/// `Deserialize` of a generated struct: any JSON object.
-pub fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<T, D::Error> {
-    let map = Map::deserialize(deserializer)?;
-    Ok(T::read(&mut ObjectReader { map }))
-}
-
-/// `Serialize` and `Deserialize` of `$name` through two functions of this module,
-/// `$serialize(&value, serializer)` and `$deserialize(deserializer)`: the impls
-/// behind [`serde_object`] and [`serde_str_enum`], written out once here instead of
-/// in every file.
-// Each is unused in a crate built with features that have no such type.
+/// `Serialize` of `$name` through `$serialize(&value, serializer)` of this module.
+// Each macro is unused in a crate built with features that have no such type.
 #[allow(unused_macros)]
-macro_rules! serde_impls {
-    ($name:ident, $serialize:ident, $deserialize:ident) => {
+macro_rules! serde_serialize {
+    ($name:ident, $serialize:ident) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(
                 &self,
@@ -959,6 +1493,15 @@ macro_rules! serde_impls {
                 $crate::runtime::$serialize(self, serializer)
             }
         }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use serde_serialize;
+
+/// `Deserialize` of `$name` through `$deserialize(deserializer)` of this module.
+#[allow(unused_macros)]
+macro_rules! serde_deserialize {
+    ($name:ident, $deserialize:ident) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
@@ -969,29 +1512,66 @@ macro_rules! serde_impls {
     };
 }
 #[allow(unused_imports)]
-pub(crate) use serde_impls;
+pub(crate) use serde_deserialize;
+
+/// [`Lenient`] of `$name`, a JSON object read by `$read(map)` of this module.
+#[allow(unused_macros)]
+macro_rules! lenient_map {
+    ($name:ident, $read:ident) => {
+        impl $crate::runtime::Lenient for $name {
+            fn map<'de, A: ::serde::de::MapAccess<'de>>(
+                map: A,
+            ) -> ::core::result::Result<::core::result::Result<Self, ::serde_json::Value>, A::Error>
+            {
+                $crate::runtime::$read(map)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use lenient_map;
 
 /// `serde_object!(Name);`: serde's traits for a generated struct, through its
 /// [`Object`] impl ([`serialize_object`], [`deserialize_object`]).
 #[allow(unused_macros)]
 macro_rules! serde_object {
     ($name:ident) => {
-        $crate::runtime::serde_impls!($name, serialize_object, deserialize_object);
+        $crate::runtime::serde_serialize!($name, serialize_object);
+        $crate::runtime::serde_deserialize!($name, deserialize_object);
     };
 }
 #[allow(unused_imports)]
 pub(crate) use serde_object;
 
-/// `serde_str_enum!(Name);`: serde's traits for a generated string enum, through
-/// its [`StrEnum`] impl ([`serialize_str_enum`], [`deserialize_str_enum`]).
+/// `serde_str_enum!(Name);`: serde's traits and [`Lenient`] for a generated
+/// string enum, through its [`StrEnum`] impl ([`serialize_str_enum`],
+/// [`deserialize_str_enum`]).
 #[allow(unused_macros)]
 macro_rules! serde_str_enum {
     ($name:ident) => {
-        $crate::runtime::serde_impls!($name, serialize_str_enum, deserialize_str_enum);
+        $crate::runtime::serde_serialize!($name, serialize_str_enum);
+        $crate::runtime::serde_deserialize!($name, deserialize_str_enum);
+        impl $crate::runtime::Lenient for $name {
+            fn str(value: &str) -> ::core::result::Result<Self, ::serde_json::Value> {
+                ::core::result::Result::Ok($crate::runtime::StrEnum::from_str(value))
+            }
+        }
     };
 }
 #[allow(unused_imports)]
 pub(crate) use serde_str_enum;
+
+/// `serde_poly!(AnyName);`: `Deserialize` and [`Lenient`] for a generated
+/// `Any…` enum, through its [`Poly`] impl ([`deserialize_poly`], [`lenient_poly`]).
+#[allow(unused_macros)]
+macro_rules! serde_poly {
+    ($name:ident) => {
+        $crate::runtime::serde_deserialize!($name, deserialize_poly);
+        $crate::runtime::lenient_map!($name, lenient_poly);
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use serde_poly;
 
 /// What the generated string enums implement, for the helpers below and [`Flags`].
 pub trait StrEnum: Sized {
@@ -1013,8 +1593,21 @@ pub fn serialize_str_enum<E: StrEnum, S: Serializer>(
 pub fn deserialize_str_enum<'de, E: StrEnum, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<E, D::Error> {
-    let text = String::deserialize(deserializer)?;
-    Ok(E::from_str(&text))
+    deserializer.deserialize_str(StrEnumVisitor(PhantomData))
+}
+
+/// Reads a string enum from the text as it is, without a `String` of its own.
+struct StrEnumVisitor<E>(PhantomData<E>);
+
+impl<E: StrEnum> Visitor<'_> for StrEnumVisitor<E> {
+    type Value = E;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<Er: de::Error>(self, value: &str) -> Result<E, Er> {
+        Ok(E::from_str(value))
+    }
 }
 
 /// The value of a flags enum: several members in one comma-separated string
@@ -1095,23 +1688,226 @@ impl<'de, E: StrEnum> Deserialize<'de> for Flags<E> {
     }
 }
 
-/// Reads a polymorphic value: the JSON and its `@odata.type`, without a leading
-/// `#` and in lower case (Graph writes `#microsoft.graph.user`; type names
+/// What the generated `Any…` enums implement: the variant an `@odata.type`
+/// names, read from a [`Source`]. Tags are compared without their leading `#`
+/// and in lower case (Graph writes `#microsoft.graph.user`, and type names
 /// compare case-insensitively).
-pub fn tagged<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<(Option<String>, Value), D::Error> {
-    let value = Value::deserialize(deserializer)?;
-    let odata_type = value
-        .get("@odata.type")
-        .and_then(Value::as_str)
-        .map(|tag| tag.strip_prefix('#').unwrap_or(tag).to_ascii_lowercase());
-    Ok((odata_type, value))
+pub trait Poly: Sized {
+    /// The base type: what a value without a tag, or with the tag of the base
+    /// type or of a type this crate does not know, is read as.
+    type Base: Object;
+    /// The value of the base type as the enum.
+    fn base(value: Self::Base) -> Self;
+    /// The derived type `tag` names, read from `source`; `None` (with `source`
+    /// untouched) when `tag` names no derived type.
+    fn read_tagged<S: Source>(tag: &str, source: &mut S) -> Option<Result<Self, S::Error>>;
 }
 
-/// Reads the variant chosen from the `@odata.type` of a [`tagged`] value.
-pub fn variant<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
-    serde_json::from_value(value).map_err(E::custom)
+/// Where the variant of a polymorphic value is read from, once its tag is known.
+pub trait Source {
+    type Error;
+    fn read<T: Object>(&mut self) -> Result<T, Self::Error>;
+}
+
+/// The rest of the JSON object, when `@odata.type` was its first key: read
+/// straight into the variant, nothing buffered.
+struct Streamed<'m, 'de, A> {
+    tag: Option<String>,
+    map: &'m mut Entries<A>,
+    input: PhantomData<&'de ()>,
+}
+
+impl<'de, A: MapAccess<'de>> Source for Streamed<'_, 'de, A> {
+    type Error = A::Error;
+    fn read<T: Object>(&mut self) -> Result<T, A::Error> {
+        let mut value = T::default();
+        *value.parts().0 = self.tag.take();
+        read_object(self.map, &mut value)?;
+        Ok(value)
+    }
+}
+
+/// A tag that came after other keys, which were read into the base type: those
+/// are written back into a map with the rest of the object, and the variant is
+/// read from that map.
+struct Late<'m, 'de, B, A> {
+    base: &'m mut B,
+    tag: Option<String>,
+    map: &'m mut Entries<A>,
+    input: PhantomData<&'de ()>,
+}
+
+impl<'de, B: Object, A: MapAccess<'de>> Source for Late<'_, 'de, B, A> {
+    type Error = A::Error;
+    fn read<T: Object>(&mut self) -> Result<T, A::Error> {
+        let mut buffer = match serialize_object(&*self.base, serde_json::value::Serializer) {
+            Ok(Value::Object(buffer)) => buffer,
+            _ => Map::new(), // unreachable: a struct is written as an object
+        };
+        if let Some(tag) = self.tag.take() {
+            buffer.insert(ODATA_TYPE.to_owned(), Value::String(tag));
+        }
+        while let Some((key, value)) = self.map.map.next_entry::<String, Value>()? {
+            buffer.insert(key, value);
+        }
+        deserialize_object(Value::Object(buffer)).map_err(de::Error::custom)
+    }
+}
+
+/// `tag` as [`Poly::read_tagged`] compares it, copied into `buffer` when it fits.
+fn tag_key<'b>(tag: &str, buffer: &'b mut [u8; 128]) -> Cow<'b, str> {
+    let tag = tag.strip_prefix('#').unwrap_or(tag);
+    let Some(slot) = buffer.get_mut(..tag.len()) else {
+        return Cow::Owned(tag.to_ascii_lowercase());
+    };
+    slot.copy_from_slice(tag.as_bytes());
+    slot.make_ascii_lowercase();
+    // Lower-casing ASCII letters keeps the bytes valid UTF-8.
+    match std::str::from_utf8(slot) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => Cow::Owned(tag.to_ascii_lowercase()),
+    }
+}
+
+/// Reads a polymorphic value from a JSON object, in one pass: the keys are read
+/// into the base type until an `@odata.type` names a derived type. When that tag
+/// is the first key (as Graph writes it), the rest of the object is read straight
+/// into the variant; a tag further down has the keys read so far written back
+/// into a `Value` map with the rest of the object, and the variant read from it.
+/// Of two tags the first one chooses.
+fn read_poly<'de, T: Poly, A: MapAccess<'de>>(map: &mut Entries<A>) -> Result<T, A::Error> {
+    let mut base = T::Base::default();
+    let mut first = true;
+    while let Some(key) = map.map.next_key::<Key<'de>>()? {
+        if key.0 != ODATA_TYPE || base.parts().0.is_some() {
+            base.read_field(&key.0, map)?;
+            first = false;
+            continue;
+        }
+        let tag = match map.map.next_value_seed(Seed::<String>(PhantomData))? {
+            Ok(tag) => tag,
+            Err(json) => {
+                // Not a string: kept, and the value stays of the base type.
+                map.keep(base.parts().1, ODATA_TYPE, json);
+                first = false;
+                continue;
+            }
+        };
+        let mut bytes = [0u8; 128];
+        let lower = tag_key(&tag, &mut bytes);
+        let chosen = if first {
+            let mut source = Streamed {
+                tag: Some(tag),
+                map: &mut *map,
+                input: PhantomData,
+            };
+            match T::read_tagged(&lower, &mut source) {
+                Some(value) => return value,
+                None => source.tag,
+            }
+        } else {
+            let mut source = Late {
+                base: &mut base,
+                tag: Some(tag),
+                map: &mut *map,
+                input: PhantomData,
+            };
+            match T::read_tagged(&lower, &mut source) {
+                Some(value) => return value,
+                None => source.tag,
+            }
+        };
+        *base.parts().0 = chosen;
+        first = false;
+    }
+    Ok(T::base(base))
+}
+
+struct PolyVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Poly> Visitor<'de> for PolyVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        read_poly(&mut Entries::new(map))
+    }
+}
+
+/// `Deserialize` of a generated `Any…` enum: any JSON object.
+pub fn deserialize_poly<'de, T: Poly, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_map(PolyVisitor(PhantomData))
+}
+
+/// [`Lenient::map`] of a generated `Any…` enum.
+pub fn lenient_poly<'de, T: Poly, A: MapAccess<'de>>(map: A) -> Result<Result<T, Value>, A::Error> {
+    read_poly(&mut Entries::new(map)).map(Ok)
+}
+
+impl Lenient for String {
+    fn str(value: &str) -> Result<Self, Value> {
+        Ok(value.to_owned())
+    }
+    fn string(value: String) -> Result<Self, Value> {
+        Ok(value)
+    }
+}
+
+impl Lenient for bool {
+    fn bool(value: bool) -> Result<Self, Value> {
+        Ok(value)
+    }
+}
+
+/// Integers: a number out of the type's range, or with a fraction, is kept as it is.
+macro_rules! lenient_integers {
+    ($($ty:ty),*) => {$(
+        impl Lenient for $ty {
+            fn i64(value: i64) -> Result<Self, Value> {
+                <$ty>::try_from(value).map_err(|_| Value::from(value))
+            }
+            fn u64(value: u64) -> Result<Self, Value> {
+                <$ty>::try_from(value).map_err(|_| Value::from(value))
+            }
+        }
+    )*};
+}
+lenient_integers!(i8, i16, i32, i64, u8);
+
+/// Floating-point and decimal values keep the number as read (`1024` stays `1024`).
+impl Lenient for serde_json::Number {
+    fn i64(value: i64) -> Result<Self, Value> {
+        Ok(value.into())
+    }
+    fn u64(value: u64) -> Result<Self, Value> {
+        Ok(value.into())
+    }
+    fn f64(value: f64) -> Result<Self, Value> {
+        serde_json::Number::from_f64(value).ok_or(Value::Null)
+    }
+}
+
+/// Any JSON value fits.
+impl Lenient for Value {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Result<Self, Value>, D::Error> {
+        Value::deserialize(deserializer).map(Ok)
+    }
+}
+
+impl<E: StrEnum> Lenient for Flags<E> {
+    fn str(text: &str) -> Result<Self, Value> {
+        Self::string(text.to_owned())
+    }
+    fn string(text: String) -> Result<Self, Value> {
+        Ok(Flags {
+            values: Self::parse(&text),
+            text: Some(text),
+        })
+    }
 }
 
 // Query options: the typed setters a request offers when its page lists them.
@@ -1459,19 +2255,30 @@ mod tests {
     }
 
     impl Object for Thing {
-        fn read(reader: &mut ObjectReader) -> Self {
-            Thing {
-                odata_type: reader.odata_type(),
-                name: reader.field("name"),
-                count: reader.field("count"),
-                additional_properties: reader.rest(),
+        fn read_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut Entries<A>,
+        ) -> Result<(), A::Error> {
+            let rest = &mut self.additional_properties;
+            match key {
+                "@odata.type" => read_tag(map, &mut self.odata_type, rest),
+                "name" => read_value(map, key, &mut self.name, rest),
+                "count" => read_value(map, key, &mut self.count, rest),
+                _ => read_other(map, key, rest),
             }
         }
-        fn write(&self, writer: &mut ObjectWriter) {
-            writer.odata_type(&self.odata_type);
+        fn write<'a, M: SerializeMap>(
+            &'a self,
+            writer: &mut ObjectWriter<'a, M>,
+        ) -> Result<(), M::Error> {
+            writer.start(&self.odata_type, &self.additional_properties);
             writer.field("name", &self.name);
             writer.field("count", &self.count);
-            writer.rest(&self.additional_properties);
+            writer.finish()
+        }
+        fn parts(&mut self) -> (&mut Option<String>, &mut Map<String, Value>) {
+            (&mut self.odata_type, &mut self.additional_properties)
         }
     }
 
@@ -1619,18 +2426,6 @@ mod tests {
     }
 
     #[test]
-    fn tags_are_normalized() {
-        let (tag, value) =
-            tagged(serde_json::json!({"@odata.type": "#Microsoft.Graph.User"})).unwrap();
-        assert_eq!(tag.as_deref(), Some("microsoft.graph.user"));
-        assert_eq!(value["@odata.type"], "#Microsoft.Graph.User");
-        let (tag, _) = tagged(serde_json::json!({"@odata.type": 3})).unwrap();
-        assert_eq!(tag, None);
-        let number: Result<i32, serde_json::Error> = variant(Value::from("x"));
-        assert!(number.is_err());
-    }
-
-    #[test]
     fn requests_compare_and_print_without_bounds_on_r() {
         struct NotDebug;
         let request: Request<NotDebug> = Request::new(Method::Other("REPORT"), "/x", 207)
@@ -1751,5 +2546,485 @@ mod tests {
         let plain: Request<()> = Request::new(Method::Get, "/me", 200);
         let same: Request<(), NoOptions> = plain.clone();
         assert_eq!(same, plain);
+    }
+
+    // ---- The edge cases of reading and writing: nothing is lost. ----
+
+    /// A struct with a field of each shape the generator emits.
+    #[derive(Debug, Default, PartialEq)]
+    struct Outer {
+        odata_type: Option<String>,
+        inner: Field<Box<Thing>>,
+        things: Field<Vec<Thing>>,
+        tags: Field<Vec<String>>,
+        big: Field<i64>,
+        ratio: Field<serde_json::Number>,
+        flag: Field<bool>,
+        access: Field<Access>,
+        shape: Field<Box<AnyShape>>,
+        shapes: Field<Vec<AnyShape>>,
+        untyped: Field<Value>,
+        additional_properties: Map<String, Value>,
+    }
+
+    impl Object for Outer {
+        fn read_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut Entries<A>,
+        ) -> Result<(), A::Error> {
+            let rest = &mut self.additional_properties;
+            match key {
+                "@odata.type" => read_tag(map, &mut self.odata_type, rest),
+                "inner" => read_boxed(map, key, &mut self.inner, rest),
+                "things" => read_list(map, key, &mut self.things, rest),
+                "tags" => read_list(map, key, &mut self.tags, rest),
+                "big" => read_value(map, key, &mut self.big, rest),
+                "ratio" => read_value(map, key, &mut self.ratio, rest),
+                "flag" => read_value(map, key, &mut self.flag, rest),
+                "access" => read_value(map, key, &mut self.access, rest),
+                "shape" => read_boxed(map, key, &mut self.shape, rest),
+                "shapes" => read_list(map, key, &mut self.shapes, rest),
+                "untyped" => read_value(map, key, &mut self.untyped, rest),
+                _ => read_other(map, key, rest),
+            }
+        }
+        fn write<'a, M: SerializeMap>(
+            &'a self,
+            writer: &mut ObjectWriter<'a, M>,
+        ) -> Result<(), M::Error> {
+            writer.start(&self.odata_type, &self.additional_properties);
+            writer.field("inner", &self.inner);
+            writer.list("things", &self.things);
+            writer.list("tags", &self.tags);
+            writer.field("big", &self.big);
+            writer.field("ratio", &self.ratio);
+            writer.field("flag", &self.flag);
+            writer.field("access", &self.access);
+            writer.field("shape", &self.shape);
+            writer.list("shapes", &self.shapes);
+            writer.field("untyped", &self.untyped);
+            writer.finish()
+        }
+        fn parts(&mut self) -> (&mut Option<String>, &mut Map<String, Value>) {
+            (&mut self.odata_type, &mut self.additional_properties)
+        }
+    }
+
+    /// A base type `x.shape` and its derived type `x.circle`.
+    #[derive(Debug, Default, PartialEq)]
+    struct Shape {
+        odata_type: Option<String>,
+        name: Field<String>,
+        additional_properties: Map<String, Value>,
+    }
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Circle {
+        odata_type: Option<String>,
+        name: Field<String>,
+        radius: Field<i32>,
+        additional_properties: Map<String, Value>,
+    }
+
+    impl Object for Shape {
+        fn read_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut Entries<A>,
+        ) -> Result<(), A::Error> {
+            let rest = &mut self.additional_properties;
+            match key {
+                "@odata.type" => read_tag(map, &mut self.odata_type, rest),
+                "name" => read_value(map, key, &mut self.name, rest),
+                _ => read_other(map, key, rest),
+            }
+        }
+        fn write<'a, M: SerializeMap>(
+            &'a self,
+            writer: &mut ObjectWriter<'a, M>,
+        ) -> Result<(), M::Error> {
+            writer.start(&self.odata_type, &self.additional_properties);
+            writer.field("name", &self.name);
+            writer.finish()
+        }
+        fn parts(&mut self) -> (&mut Option<String>, &mut Map<String, Value>) {
+            (&mut self.odata_type, &mut self.additional_properties)
+        }
+    }
+
+    impl Object for Circle {
+        fn read_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut Entries<A>,
+        ) -> Result<(), A::Error> {
+            let rest = &mut self.additional_properties;
+            match key {
+                "@odata.type" => read_tag(map, &mut self.odata_type, rest),
+                "name" => read_value(map, key, &mut self.name, rest),
+                "radius" => read_value(map, key, &mut self.radius, rest),
+                _ => read_other(map, key, rest),
+            }
+        }
+        fn write<'a, M: SerializeMap>(
+            &'a self,
+            writer: &mut ObjectWriter<'a, M>,
+        ) -> Result<(), M::Error> {
+            writer.start(&self.odata_type, &self.additional_properties);
+            writer.field("name", &self.name);
+            writer.field("radius", &self.radius);
+            writer.finish()
+        }
+        fn parts(&mut self) -> (&mut Option<String>, &mut Map<String, Value>) {
+            (&mut self.odata_type, &mut self.additional_properties)
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum AnyShape {
+        Shape(Shape),
+        Circle(Circle),
+    }
+
+    impl Poly for AnyShape {
+        type Base = Shape;
+        fn base(value: Shape) -> Self {
+            AnyShape::Shape(value)
+        }
+        fn read_tagged<S: Source>(tag: &str, source: &mut S) -> Option<Result<Self, S::Error>> {
+            match tag {
+                "x.circle" => Some(source.read().map(AnyShape::Circle)),
+                _ => None,
+            }
+        }
+    }
+
+    impl Serialize for AnyShape {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match self {
+                AnyShape::Shape(value) => value.serialize(serializer),
+                AnyShape::Circle(value) => value.serialize(serializer),
+            }
+        }
+    }
+
+    /// What `serde_object!` and `serde_poly!` write in a generated crate (whose
+    /// `$crate::runtime` this crate does not have).
+    macro_rules! object_impls {
+        ($($name:ident),*) => {$(
+            impl<'de> Deserialize<'de> for $name {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    deserialize_object(deserializer)
+                }
+            }
+            impl Serialize for $name {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serialize_object(self, serializer)
+                }
+            }
+        )*};
+    }
+    object_impls!(Outer, Shape, Circle);
+
+    impl<'de> Deserialize<'de> for AnyShape {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize_poly(deserializer)
+        }
+    }
+    impl Lenient for AnyShape {
+        fn map<'de, A: MapAccess<'de>>(map: A) -> Result<Result<Self, Value>, A::Error> {
+            lenient_poly(map)
+        }
+    }
+
+    impl Serialize for Access {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serialize_str_enum(self, serializer)
+        }
+    }
+    impl<'de> Deserialize<'de> for Access {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize_str_enum(deserializer)
+        }
+    }
+    impl Lenient for Access {
+        fn str(value: &str) -> Result<Self, Value> {
+            Ok(StrEnum::from_str(value))
+        }
+    }
+
+    /// Reads `json` as `T` from text and from a `Value` (the two kinds of
+    /// deserializer), checks that both write back the same JSON value, and gives
+    /// the one read from text.
+    fn lossless<T: DeserializeOwned + Serialize + PartialEq + fmt::Debug>(json: &str) -> T {
+        let value: Value = serde_json::from_str(json).unwrap();
+        let from_text: T = serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"));
+        let from_value: T = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(from_text, from_value, "{json}");
+        assert_eq!(serde_json::to_value(&from_text).unwrap(), value, "{json}");
+        let text = serde_json::to_string(&from_text).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Value>(&text).unwrap(),
+            value,
+            "{json}"
+        );
+        from_text
+    }
+
+    /// Every kind of JSON value, nested ones included.
+    const KINDS: &[&str] = &[
+        "null",
+        "true",
+        "false",
+        "0",
+        "-1",
+        "7",
+        "1.5",
+        "-2.5e-3",
+        "9223372036854775807",
+        "18446744073709551615",
+        "-9223372036854775808",
+        "\"\"",
+        "\"text\"",
+        "\"#x.circle\"",
+        "[]",
+        "[null]",
+        "[1,\"a\",{}]",
+        "{}",
+        "{\"name\":1}",
+        "{\"@odata.type\":\"#x.circle\",\"radius\":\"r\"}",
+        "{\"a\":{\"b\":[{\"c\":null}]}}",
+    ];
+
+    #[test]
+    fn null_absent_and_value_are_three_states_at_every_level() {
+        let outer: Outer = lossless("{}");
+        assert_eq!(outer, Outer::default());
+        let outer: Outer =
+            lossless(r#"{"inner":null,"things":null,"tags":null,"shape":null,"untyped":null}"#);
+        assert!(outer.inner.is_null() && outer.things.is_null() && outer.tags.is_null());
+        assert!(outer.shape.is_null() && outer.untyped.is_null());
+        assert!(outer.additional_properties.is_empty());
+        let outer: Outer = lossless(r#"{"inner":{"name":null},"things":[{},{"count":null}]}"#);
+        assert!(outer.inner.get().unwrap().name.is_null());
+        assert!(outer.inner.get().unwrap().count.is_absent());
+        let things = outer.things.get().unwrap();
+        assert!(things[0].count.is_absent() && things[1].count.is_null());
+        assert_eq!(
+            serde_json::to_string(&outer).unwrap(),
+            r#"{"inner":{"name":null},"things":[{},{"count":null}]}"#
+        );
+    }
+
+    #[test]
+    fn a_value_of_any_other_kind_is_kept_at_every_level() {
+        for property in [
+            "inner",
+            "things",
+            "tags",
+            "big",
+            "ratio",
+            "flag",
+            "access",
+            "shape",
+            "shapes",
+            "untyped",
+            "@odata.type",
+        ] {
+            for kind in KINDS {
+                let json = format!(r#"{{"{property}":{kind}}}"#);
+                let outer: Outer = lossless(&json);
+                // In a nested struct, in a list element, in a polymorphic value.
+                let nested = format!(r#"{{"inner":{{"count":{kind},"name":{kind}}}}}"#);
+                let _: Outer = lossless(&nested);
+                let element = format!(r#"{{"things":[{{"count":{kind}}},{kind},{{}}]}}"#);
+                let _: Outer = lossless(&element);
+                let poly =
+                    format!(r##"{{"shape":{{"@odata.type":"#x.circle","radius":{kind}}}}}"##);
+                let _: Outer = lossless(&poly);
+                let late = format!(
+                    r##"{{"shapes":[{{"radius":{kind},"@odata.type":"#X.Circle"}},{kind}]}}"##
+                );
+                let _: Outer = lossless(&late);
+                if property == "untyped" {
+                    assert!(outer.additional_properties.is_empty(), "{json}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_list_keeps_the_elements_that_fit() {
+        let outer: Outer = lossless(r#"{"tags":[1,"a",null,"b",{"c":2},"d",[]]}"#);
+        assert_eq!(outer.tags.get().unwrap(), &["a", "b", "d"]);
+        assert_eq!(
+            outer.additional_properties["tags"],
+            serde_json::json!({"0": 1, "2": null, "4": {"c": 2}, "6": []})
+        );
+        assert_eq!(
+            serde_json::to_string(&outer).unwrap(),
+            r#"{"tags":[1,"a",null,"b",{"c":2},"d",[]]}"#
+        );
+        // Of twelve elements, the bad ones at positions 10 and 11 (not sorted as text).
+        let outer: Outer = lossless(r#"{"tags":["0","1","2","3","4","5","6","7","8","9",10,11]}"#);
+        assert_eq!(outer.tags.get().unwrap().len(), 10);
+        let outer: Outer = lossless(r#"{"things":[{"name":"a"},7,{"count":"x"}]}"#);
+        let things = outer.things.get().unwrap();
+        assert_eq!(things.len(), 2);
+        assert_eq!(things[1].additional_properties["count"], "x");
+        // Shortened by the caller: the kept elements come last.
+        let mut outer: Outer = lossless(r#"{"tags":["a","b",3]}"#);
+        outer.tags = Field::Value(vec!["a".into()]);
+        assert_eq!(
+            serde_json::to_string(&outer).unwrap(),
+            r#"{"tags":["a",3]}"#
+        );
+        // A non-list stays whole, the field absent.
+        let outer: Outer = lossless(r#"{"tags":{"0":"a"}}"#);
+        assert!(outer.tags.is_absent());
+    }
+
+    #[test]
+    fn polymorphic_values_by_tag_first_late_unknown_or_wrong() {
+        let outer: Outer =
+            lossless(r##"{"shape":{"@odata.type":"#x.circle","name":"c","radius":2}}"##);
+        let Some(AnyShape::Circle(circle)) = outer.shape.get().map(|b| &**b) else {
+            panic!("{outer:?}")
+        };
+        assert_eq!(
+            (circle.radius.get(), circle.odata_type.as_deref()),
+            (Some(&2), Some("#x.circle"))
+        );
+        // Late and in another case: still the derived type, nothing lost.
+        let outer: Outer = lossless(
+            r##"{"shape":{"name":"c","zz":1,"radius":2,"@odata.type":"#X.CIRCLE","after":[1]}}"##,
+        );
+        let Some(AnyShape::Circle(circle)) = outer.shape.get().map(|b| &**b) else {
+            panic!("{outer:?}")
+        };
+        assert_eq!(circle.radius.get(), Some(&2));
+        assert_eq!(circle.additional_properties.len(), 2);
+        // Unknown, the base type's own, absent, not a string: the base type.
+        for json in [
+            r##"{"@odata.type":"#x.square","name":"s","radius":3}"##,
+            r##"{"name":"s","@odata.type":"#x.shape"}"##,
+            r##"{"name":"s"}"##,
+            r##"{"@odata.type":7,"name":"s"}"##,
+            r##"{"@odata.type":null}"##,
+            r##"{}"##,
+        ] {
+            let shape: AnyShape = lossless(json);
+            assert!(matches!(shape, AnyShape::Shape(_)), "{json}");
+        }
+        let shape: AnyShape = lossless(r##"{"@odata.type":"#x.square","radius":3}"##);
+        let AnyShape::Shape(shape) = shape else {
+            panic!()
+        };
+        assert_eq!(shape.odata_type.as_deref(), Some("#x.square"));
+        assert_eq!(shape.additional_properties["radius"], 3);
+        // The first of two tags chooses; the last is the one kept.
+        let shape: AnyShape =
+            serde_json::from_str(r##"{"@odata.type":"#x.circle","@odata.type":"#x.shape"}"##)
+                .unwrap();
+        assert!(
+            matches!(&shape, AnyShape::Circle(c) if c.odata_type.as_deref() == Some("#x.shape"))
+        );
+        // A tag longer than the stack buffer.
+        let long = format!(r##"{{"@odata.type":"#{}","name":"n"}}"##, "x".repeat(300));
+        let _: AnyShape = lossless(&long);
+        assert!(
+            serde_json::from_str::<AnyShape>("[1]").is_err(),
+            "not an object"
+        );
+    }
+
+    #[test]
+    fn numbers_are_kept_exactly_in_range_or_as_read() {
+        let outer: Outer = lossless(r#"{"big":9223372036854775807,"ratio":1024}"#);
+        assert_eq!(outer.big.get(), Some(&i64::MAX));
+        assert_eq!(
+            serde_json::to_string(&outer).unwrap(),
+            r#"{"big":9223372036854775807,"ratio":1024}"#
+        );
+        // Out of range of the field: kept, exactly.
+        let outer: Outer = lossless(r#"{"big":18446744073709551615}"#);
+        assert!(outer.big.is_absent());
+        assert_eq!(outer.additional_properties["big"], u64::MAX);
+        let thing: Thing = lossless(r#"{"count":2147483648}"#);
+        assert_eq!(thing.additional_properties["count"], 2147483648u64);
+        let thing: Thing = lossless(r#"{"count":-2147483649}"#);
+        assert_eq!(thing.additional_properties["count"], -2147483649i64);
+        let thing: Thing = lossless(r#"{"count":2.0}"#);
+        assert!(thing.count.is_absent(), "a float is not an integer");
+        for ratio in ["1.5", "-0.0", "1e300", "5e-324", "-9223372036854775808"] {
+            let json = format!(r#"{{"ratio":{ratio}}}"#);
+            let outer: Outer = lossless(&json);
+            assert!(outer.ratio.is_value(), "{json}");
+        }
+        // Beyond u64, serde_json reads an integer as a float (any serde_json reader,
+        // `Value` included, without its arbitrary_precision feature): written back as
+        // that float, the same value as `Value` reads.
+        let _: Outer = lossless(r#"{"big":18446744073709551616,"ratio":1e21}"#);
+    }
+
+    #[test]
+    fn of_duplicate_keys_the_last_wins() {
+        let thing: Thing = serde_json::from_str(r#"{"name":"a","name":"b"}"#).unwrap();
+        assert_eq!(thing.name.as_deref(), Some("b"));
+        let thing: Thing = serde_json::from_str(r#"{"count":"x","count":1}"#).unwrap();
+        assert_eq!(
+            (thing.count.get(), thing.additional_properties.len()),
+            (Some(&1), 0)
+        );
+        let thing: Thing = serde_json::from_str(r#"{"count":1,"count":"x"}"#).unwrap();
+        assert!(thing.count.is_absent());
+        assert_eq!(thing.additional_properties["count"], "x");
+        let thing: Thing = serde_json::from_str(r#"{"x":1,"x":2,"count":null,"count":3}"#).unwrap();
+        assert_eq!(thing.additional_properties["x"], 2);
+        assert_eq!(thing.count.get(), Some(&3));
+        let outer: Outer = serde_json::from_str(r#"{"tags":["a",1],"tags":["b"]}"#).unwrap();
+        assert!(outer.additional_properties.is_empty(), "{outer:?}");
+        assert_eq!(serde_json::to_string(&outer).unwrap(), r#"{"tags":["b"]}"#);
+    }
+
+    #[test]
+    fn keys_are_written_in_the_structs_order_then_the_additional_ones() {
+        let json = r##"{"@odata.type":"#x","zeta":1,"count":2,"alpha":3,"name":"n"}"##;
+        let thing: Thing = lossless(json);
+        let text = serde_json::to_string(&thing).unwrap();
+        // serde_json's `preserve_order` keeps a map's insertion order.
+        let mut probe = Map::new();
+        probe.insert("b".into(), Value::Null);
+        probe.insert("a".into(), Value::Null);
+        let insertion_order = probe.keys().next().map(String::as_str) == Some("b");
+        let expected = if insertion_order {
+            r##"{"@odata.type":"#x","name":"n","count":2,"zeta":1,"alpha":3}"##
+        } else {
+            r##"{"@odata.type":"#x","name":"n","count":2,"alpha":3,"zeta":1}"##
+        };
+        assert_eq!(text, expected);
+        // A documented property set over an additional one of the same name wins,
+        // and the key is written once.
+        let mut thing: Thing = lossless(r#"{"count":"many"}"#);
+        thing.count = Field::Value(3);
+        assert_eq!(serde_json::to_string(&thing).unwrap(), r#"{"count":3}"#);
+    }
+
+    #[test]
+    fn escaped_keys_and_pages_read_in_one_pass() {
+        let thing: Thing = lossless(r#"{"n\u0061me":"a","\u00e9":1}"#);
+        assert_eq!(thing.name.as_deref(), Some("a"));
+        let page: Collection<Thing> = serde_json::from_str(
+            r#"{"@odata.count":"x","value":[{"name":"a"}],"@odata.nextLink":"n","other":1}"#,
+        )
+        .unwrap();
+        assert_eq!((page.value.len(), page.count), (1, None));
+        assert_eq!(page.additional_properties["@odata.count"], "x");
+        let back = serde_json::to_value(&page).unwrap();
+        assert_eq!(
+            back,
+            serde_json::json!({"value":[{"name":"a"}],"@odata.nextLink":"n","@odata.count":"x","other":1})
+        );
     }
 }

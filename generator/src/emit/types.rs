@@ -42,7 +42,7 @@ pub(crate) fn struct_item(index: &Index<'_>, info: &TypeInfo<'_>) -> TokenStream
     // No field is gated: the features that make this struct exist make its
     // fields' types exist too (see `gates`).
     let definitions = fields.iter().map(|field| field_tokens(index, info, field));
-    let object = object_impl(&name, &fields);
+    let object = object_impl(index, info, &name, &fields);
     let odata_type = ident(ODATA_TYPE_FIELD);
     let additional = ident(ADDITIONAL_FIELD);
     let (eq_derive, eq_impl) = eq::partial_eq(&name, &eq_fields(&fields));
@@ -73,29 +73,68 @@ fn eq_fields(fields: &[Field<'_>]) -> Vec<Ident> {
 
 /// `Object` (per-field reading and writing) plus one-line serde impls on top of it:
 /// far less code for the compiler than a serde derive with flatten.
-fn object_impl(name: &Ident, fields: &[Field<'_>]) -> TokenStream {
-    let names: Vec<Ident> = fields.iter().map(|f| ident(&f.name)).collect();
-    let json: Vec<&str> = fields.iter().map(|f| f.prop.name.as_str()).collect();
+fn object_impl(
+    index: &Index<'_>,
+    owner: &TypeInfo<'_>,
+    name: &Ident,
+    fields: &[Field<'_>],
+) -> TokenStream {
     let odata_type = ident(ODATA_TYPE_FIELD);
     let additional = ident(ADDITIONAL_FIELD);
-    // `#[inline]`: rustc then generates the code of `read` and `write` in the
+    // A JSON name given twice (or `@odata.type` as a property) would make an
+    // unreachable arm and write a key twice: the first field of a name gets it.
+    let mut seen = BTreeSet::from(["@odata.type"]);
+    let (mut arms, mut writes) = (Vec::new(), Vec::new());
+    for field in fields {
+        let json = field.prop.name.as_str();
+        if !seen.insert(json) {
+            continue;
+        }
+        let name = ident(&field.name);
+        let (read, write) = if field.prop.collection {
+            (quote!(read_list), quote!(list))
+        } else if boxed(index, owner, field) {
+            (quote!(read_boxed), quote!(field))
+        } else {
+            (quote!(read_value), quote!(field))
+        };
+        arms.push(quote!(#json => crate::runtime::#read(map, key, &mut self.#name, rest),));
+        // No `?`: the writer keeps the first error and `finish` returns it.
+        writes.push(quote!(writer.#write(#json, &self.#name);));
+    }
+    // Generic over the serde reader and writer: rustc generates their code in the
     // crate that uses them, for the types it uses, instead of for every type
-    // when this crate is built (a quarter of its debug build's CPU time).
+    // when this crate is built.
     quote! {
         impl crate::runtime::Object for #name {
-            #[inline]
-            fn read(reader: &mut crate::runtime::ObjectReader) -> Self {
-                Self {
-                    #odata_type: reader.odata_type(),
-                    #(#names: reader.field(#json),)*
-                    #additional: reader.rest(),
+            fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut crate::runtime::Entries<A>,
+            ) -> ::core::result::Result<(), A::Error> {
+                let rest = &mut self.#additional;
+                match key {
+                    "@odata.type" => crate::runtime::read_tag(map, &mut self.#odata_type, rest),
+                    #(#arms)*
+                    _ => crate::runtime::read_other(map, key, rest),
                 }
             }
+            fn write<'a, M: ::serde::ser::SerializeMap>(
+                &'a self,
+                writer: &mut crate::runtime::ObjectWriter<'a, M>,
+            ) -> ::core::result::Result<(), M::Error> {
+                writer.start(&self.#odata_type, &self.#additional);
+                #(#writes)*
+                writer.finish()
+            }
             #[inline]
-            fn write(&self, writer: &mut crate::runtime::ObjectWriter) {
-                writer.odata_type(&self.#odata_type);
-                #(writer.field(#json, &self.#names);)*
-                writer.rest(&self.#additional);
+            fn parts(
+                &mut self,
+            ) -> (
+                &mut ::core::option::Option<::std::string::String>,
+                &mut ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ) {
+                (&mut self.#odata_type, &mut self.#additional)
             }
         }
         crate::runtime::serde_object!(#name);
@@ -119,7 +158,7 @@ fn field_tokens(index: &Index<'_>, owner: &TypeInfo<'_>, field: &Field<'_>) -> T
     let mut ty = index.type_ref(&field.prop.ty);
     if field.prop.collection {
         ty = quote!(::std::vec::Vec<#ty>);
-    } else if index.is_boxed(&owner.qualified, json_name) {
+    } else if boxed(index, owner, field) {
         ty = quote!(::std::boxed::Box<#ty>);
     }
     quote! {
@@ -127,6 +166,16 @@ fn field_tokens(index: &Index<'_>, owner: &TypeInfo<'_>, field: &Field<'_>) -> T
         #alias
         pub #name: crate::runtime::Field<#ty>,
     }
+}
+
+/// Whether a field is a `Box`: every single-valued struct or `Any…` field, as in a
+/// serde derive of the same types (which also cuts every cycle): inline, a
+/// resource would hold the structs of everything it links to, kilobytes zeroed
+/// and moved on every read.
+fn boxed(index: &Index<'_>, owner: &TypeInfo<'_>, field: &Field<'_>) -> bool {
+    !field.prop.collection
+        && (index.is_boxed(&owner.qualified, &field.prop.name)
+            || index.types.contains_key(&field.prop.ty))
 }
 
 /// Whether rustdoc takes `name` as a search alias: it refuses empty ones and
