@@ -276,3 +276,52 @@ fn an_update_sends_its_resource_type_when_the_table_lists_only_its_properties() 
         "microsoft.graph.placeUpdateRequestBody"
     );
 }
+
+fn op_at<'m>(m: &'m Model, method: &str, path: &str) -> &'m docbind::model::Operation {
+    m.operations
+        .iter()
+        .find(|o| o.method == method && o.path == path)
+        .unwrap_or_else(|| panic!("no {method} {path}"))
+}
+
+#[test]
+fn a_post_to_a_ref_path_sends_an_entity_reference() {
+    let m = v1_model();
+    // group-post-members.md calls its body "a JSON representation of a directoryObject".
+    let add = op_at(m, "POST", "/groups/{group-id}/members/$ref");
+    assert_eq!(add.body.as_deref(), Some(docbind::model::REFERENCE));
+    let refs: Vec<_> = m
+        .operations
+        .iter()
+        .filter(|o| matches!(o.method.as_str(), "POST" | "PUT") && o.path.ends_with("/$ref"))
+        .collect();
+    assert!(refs.len() >= 20, "{} $ref writes", refs.len());
+    for op in refs {
+        assert_eq!(
+            op.body.as_deref(),
+            Some(docbind::model::REFERENCE),
+            "{}",
+            op.path
+        );
+    }
+    // Removing one sends nothing.
+    let remove = op_at(m, "DELETE", "/groups/{id}/members/{id}/$ref");
+    assert_eq!(remove.body, None);
+}
+
+#[test]
+fn a_response_the_prose_does_not_link_is_typed_by_its_example_annotation() {
+    let m = v1_model();
+    // "a String collection object in the response body", no link.
+    let check = op_at(m, "POST", "/users/{id|userPrincipalName}/checkMemberGroups");
+    assert_eq!(
+        (check.response.as_deref(), check.response_collection),
+        (Some("Edm.String"), true)
+    );
+    // "the newly created **chat** resource": bold, no link.
+    let chat = op_at(m, "POST", "/chats");
+    assert_eq!(chat.response.as_deref(), Some("microsoft.graph.chat"));
+    // A 204 page whose example shows a body anyway keeps no response type.
+    let update = op_at(m, "PATCH", "/policies/tokenLifetimePolicies/{id}");
+    assert_eq!(update.response, None);
+}

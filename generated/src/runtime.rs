@@ -353,6 +353,34 @@ impl FromResponse for Download {
     }
 }
 
+/// OData's entity reference: the body of a `POST` or `PUT` to a `$ref` path, which
+/// adds an existing entity to a relationship by its URL (`add_group_member_ref`
+/// with the URL of a directory object).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Reference {
+    /// The entity's URL, e.g.
+    /// `https://graph.microsoft.com/v1.0/directoryObjects/{id}`.
+    #[serde(rename = "@odata.id")]
+    pub odata_id: String,
+}
+
+impl Reference {
+    /// A reference to the entity at `url`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Reference {
+            odata_id: url.into(),
+        }
+    }
+
+    /// A reference to the entity at `path` (`/directoryObjects/{id}`) under a
+    /// service root (`https://graph.microsoft.com/v1.0`), with one slash between.
+    pub fn under(root: &str, path: &str) -> Self {
+        let root = root.trim_end_matches('/');
+        let path = path.trim_start_matches('/');
+        Reference::new(format!("{root}/{path}"))
+    }
+}
+
 /// A successful answer with its status and headers, for what the body does not
 /// say (the monitor URL of a long-running operation, an `ETag`).
 #[derive(Clone, Debug, PartialEq)]

@@ -271,6 +271,9 @@ impl<'m> Index<'m> {
         if let Some(primitive) = primitive(ty) {
             return primitive;
         }
+        if ty == crate::model::REFERENCE {
+            return quote!(crate::runtime::Reference);
+        }
         if let Some(info) = self.types.get(ty) {
             let name = info.any.as_ref().map_or(&info.name, |any| &any.name);
             return item_path(&info.module, name);

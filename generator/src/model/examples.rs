@@ -56,6 +56,16 @@ pub fn page_examples(
                 continue;
             }
         };
+        if block.role == BlockRole::Response && block.status == Some(204) {
+            b.diag(
+                &page.file,
+                *line,
+                Severity::Warning,
+                "example-body-on-204",
+                "a `204 No Content` response example has a body, which HTTP does not send; it is no example of a type".to_string(),
+            );
+            continue;
+        }
         let op = page_ops
             .iter()
             .find(|o| Some(&o.method) == last_method.as_ref())

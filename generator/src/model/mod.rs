@@ -128,6 +128,11 @@ pub struct EnumMember {
     pub description: Option<String>,
 }
 
+/// The body type of a `POST` or `PUT` to a path ending in `$ref`: OData's entity
+/// reference, `{"@odata.id": "<url>"}`, whatever the page calls the entity it
+/// points to (the runtime's `Reference`).
+pub const REFERENCE: &str = "odata.entityReference";
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
     /// Unique name from the method and the path (`list-user-messages`, see

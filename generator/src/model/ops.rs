@@ -7,7 +7,7 @@ use super::{
     TypeKind,
 };
 use crate::diag::Severity;
-use crate::parse::{HttpTemplate, Page, PageKind};
+use crate::parse::{BlockRole, HttpTemplate, Page, PageKind, TypeRef};
 
 pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
     if page.kind != PageKind::Api {
@@ -28,11 +28,7 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
     let wl = workload(page, &ns);
     let names = super::page_names::operation_names(&page.templates, &base_name(b, page));
     let body = body_type(b, page, &ns, &wl);
-    let response = page
-        .response
-        .as_ref()
-        .and_then(|r| r.ty.as_ref())
-        .map(|t| b.resolve_ref(t, &ns, &page.file, &[], &wl));
+    let response = response_ref(b, page).map(|t| b.resolve_ref(&t, &ns, &page.file, &[], &wl));
     if page.response.is_none() {
         let line = page.templates[0].line;
         b.diag(
@@ -68,6 +64,10 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
             .as_ref()
             .and_then(|r| r.status)
             .unwrap_or_else(|| default_status(&t.method, response.is_some()));
+        let body = match adds_reference(&t.method, &template) {
+            true => Some((super::REFERENCE.to_string(), false)),
+            false => body.clone(),
+        };
         ops.push(Operation {
             name,
             method: t.method.clone(),
@@ -107,6 +107,59 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
         });
     }
     ops
+}
+
+/// The response type: the one the Response section's prose links; else, when the
+/// prose says there is a body (a status other than 204) without linking its type
+/// ("String collection", "the newly created **chat** resource"), the `@odata.type`
+/// that the annotations of the page's response examples state, when they all state
+/// the same one. A primitive that is not a collection is left out: OData wraps it
+/// as `{"value": ...}`, which no documented type describes.
+fn response_ref(b: &mut Builder, page: &Page) -> Option<TypeRef> {
+    let facts = page.response.as_ref()?;
+    if let Some(t) = &facts.ty {
+        return Some(t.clone());
+    }
+    if facts.no_body {
+        return None;
+    }
+    let mut stated = page
+        .blocks
+        .iter()
+        .filter(|block| block.role == BlockRole::Response)
+        .filter_map(|block| block.annotation.as_ref())
+        .filter_map(|a| Some((a.odata_type.as_deref()?, a.is_collection, a.line)));
+    let (name, is_collection, line) = stated.next()?;
+    let same = |(n, c, _): (&str, bool, u32)| n.eq_ignore_ascii_case(name) && c == is_collection;
+    if !stated.all(same) {
+        return None;
+    }
+    let collection = is_collection || crate::parse::strip_collection_call(name).is_some();
+    if crate::model::primitives::edm_name(name).is_some() && !collection {
+        return None;
+    }
+    b.diag(
+        &page.file,
+        facts.line,
+        Severity::Note,
+        "response-from-example",
+        format!("the Response section links no type; the response examples' annotation states `{name}`, used as the response type"),
+    );
+    Some(TypeRef {
+        name: name.to_string(),
+        link: None,
+        collection: is_collection,
+        line,
+    })
+}
+
+/// A `POST` or `PUT` to a `$ref` path sends an entity reference (OData's protocol),
+/// though pages describe it as "a JSON representation of" the entity or as a
+/// table with one `@odata.id` row.
+fn adds_reference(method: &str, template: &PathTemplate) -> bool {
+    let last = template.segments.last().map(Vec::as_slice);
+    matches!(method, "POST" | "PUT")
+        && matches!(last, Some([PathPart::Literal(word)]) if word.eq_ignore_ascii_case("$ref"))
 }
 
 /// `ConsistencyLevel` and `Prefer` where the request headers table lists them

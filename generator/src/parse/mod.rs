@@ -141,6 +141,9 @@ pub struct MemberRow {
 pub struct ResponseFacts {
     pub status: Option<u16>,
     pub ty: Option<TypeRef>,
+    /// The prose says there is no body (`204`, "does not return anything").
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub no_body: bool,
     pub line: u32,
 }
 

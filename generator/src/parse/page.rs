@@ -469,5 +469,10 @@ fn response_facts(text: &Inline, line: u32) -> ResponseFacts {
             })
         })
     };
-    ResponseFacts { status, ty, line }
+    ResponseFacts {
+        status,
+        ty,
+        no_body,
+        line,
+    }
 }
