@@ -355,20 +355,29 @@ impl FromResponse for Download {
 
 /// OData's entity reference: the body of a `POST` or `PUT` to a `$ref` path, which
 /// adds an existing entity to a relationship by its URL (`add_group_member_ref`
-/// with the URL of a directory object).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// with the URL of a directory object). A `PUT` of an empty one (`{}`,
+/// `Reference::default()`) is how some relationships are cleared.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Reference {
     /// The entity's URL, e.g.
     /// `https://graph.microsoft.com/v1.0/directoryObjects/{id}`.
-    #[serde(rename = "@odata.id")]
-    pub odata_id: String,
+    #[serde(
+        rename = "@odata.id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub odata_id: Option<String>,
+    /// Anything else the body holds (a page may show more than the reference).
+    #[serde(flatten)]
+    pub additional_properties: Map<String, Value>,
 }
 
 impl Reference {
     /// A reference to the entity at `url`.
     pub fn new(url: impl Into<String>) -> Self {
         Reference {
-            odata_id: url.into(),
+            odata_id: Some(url.into()),
+            additional_properties: Map::new(),
         }
     }
 

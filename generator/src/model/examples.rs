@@ -73,6 +73,9 @@ pub fn page_examples(
         let Some((ty, collection)) = example_type(b, page, block, op.copied()) else {
             continue;
         };
+        if block.role == BlockRole::Request && ty == super::REFERENCE {
+            warn_unless_reference(b, page, *line, &json);
+        }
         if ty.starts_with("Edm.") {
             continue;
         }
@@ -182,6 +185,24 @@ fn fit_shape(json: Value, collection: bool, may_wrap: bool, is_struct: bool) -> 
     } else {
         (json, collection)
     }
+}
+
+/// A request to a `$ref` path sends `{"@odata.id": ...}` (or `{}` to clear one);
+/// other properties are kept but are no reference.
+fn warn_unless_reference(b: &mut Builder, page: &Page, line: u32, json: &Value) {
+    let Some(object) = json.as_object() else {
+        return;
+    };
+    if object.is_empty() || object.contains_key("@odata.id") {
+        return;
+    }
+    b.diag(
+        &page.file,
+        line,
+        Severity::Warning,
+        "example-not-reference",
+        "a request to a `$ref` path sends an entity reference (`@odata.id`), and this example has none".to_string(),
+    );
 }
 
 fn role_name(role: BlockRole) -> &'static str {
