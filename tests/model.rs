@@ -321,6 +321,22 @@ fn a_response_the_prose_does_not_link_is_typed_by_its_example_annotation() {
     // "the newly created **chat** resource": bold, no link.
     let chat = op_at(m, "POST", "/chats");
     assert_eq!(chat.response.as_deref(), Some("microsoft.graph.chat"));
+    // intune pages have no annotations: "a String collection in the response body".
+    let categories = op_at(m, "GET", "/deviceManagement/auditEvents/getAuditCategories");
+    assert_eq!(
+        (
+            categories.response.as_deref(),
+            categories.response_collection
+        ),
+        (Some("Edm.String"), true)
+    );
+    // "a string collection object", but the example's annotation (and body) shows
+    // directory objects: the annotation wins over an unlinked word.
+    let by_ids = op_at(m, "POST", "/directoryObjects/getByIds");
+    assert_eq!(
+        by_ids.response.as_deref(),
+        Some("microsoft.graph.directoryObject")
+    );
     // A 204 page whose example shows a body anyway keeps no response type.
     let update = op_at(m, "PATCH", "/policies/tokenLifetimePolicies/{id}");
     assert_eq!(update.response, None);

@@ -360,11 +360,7 @@ impl FromResponse for Download {
 pub struct Reference {
     /// The entity's URL, e.g.
     /// `https://graph.microsoft.com/v1.0/directoryObjects/{id}`.
-    #[serde(
-        rename = "@odata.id",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "@odata.id", default, skip_serializing_if = "Option::is_none")]
     pub odata_id: Option<String>,
     /// Anything else the body holds (a page may show more than the reference).
     #[serde(flatten)]

@@ -111,18 +111,28 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
 
 /// The response type: the one the Response section's prose links; else, when the
 /// prose says there is a body (a status other than 204) without linking its type
-/// ("String collection", "the newly created **chat** resource"), the `@odata.type`
+/// ("a String collection", "the newly created **chat** resource"), the `@odata.type`
 /// that the annotations of the page's response examples state, when they all state
 /// the same one. A primitive that is not a collection is left out: OData wraps it
 /// as `{"value": ...}`, which no documented type describes.
 fn response_ref(b: &mut Builder, page: &Page) -> Option<TypeRef> {
     let facts = page.response.as_ref()?;
-    if let Some(t) = &facts.ty {
-        return Some(t.clone());
+    match &facts.ty {
+        Some(t) if t.link.is_some() => return Some(t.clone()),
+        // A primitive the prose names without a link ("a String collection")
+        // gives way to the examples' annotation, which shows what comes back.
+        Some(t) => {
+            return Some(annotated_response(b, page, facts.line).unwrap_or_else(|| t.clone()))
+        }
+        None if facts.no_body => return None,
+        None => {}
     }
-    if facts.no_body {
-        return None;
-    }
+    annotated_response(b, page, facts.line)
+}
+
+/// The `@odata.type` the annotations of the page's response examples state, if
+/// they all state the same one (see [`response_ref`]).
+fn annotated_response(b: &mut Builder, page: &Page, prose_line: u32) -> Option<TypeRef> {
     let mut stated = page
         .blocks
         .iter()
@@ -140,7 +150,7 @@ fn response_ref(b: &mut Builder, page: &Page) -> Option<TypeRef> {
     }
     b.diag(
         &page.file,
-        facts.line,
+        prose_line,
         Severity::Note,
         "response-from-example",
         format!("the Response section links no type; the response examples' annotation states `{name}`, used as the response type"),

@@ -456,7 +456,7 @@ fn response_facts(text: &Inline, line: u32) -> ResponseFacts {
     let ty = if no_body {
         None
     } else {
-        text.links.iter().find_map(|l| {
+        let linked = text.links.iter().find_map(|l| {
             let stem = link_stem(&l.dest)?;
             let name = super::cells::clean_word(&l.label);
             let collection =
@@ -467,7 +467,8 @@ fn response_facts(text: &Inline, line: u32) -> ResponseFacts {
                 collection,
                 line,
             })
-        })
+        });
+        linked.or_else(|| primitive_collection(&lower, line))
     };
     ResponseFacts {
         status,
@@ -475,4 +476,27 @@ fn response_facts(text: &Inline, line: u32) -> ResponseFacts {
         no_body,
         line,
     }
+}
+
+/// "a String collection in the response body" (no link): a collection of a
+/// primitive, named by the word before `collection`. A single primitive is left
+/// out: OData answers it as `{"value": ...}`, which no type describes.
+fn primitive_collection(lower: &str, line: u32) -> Option<TypeRef> {
+    let before = &lower[..lower.find("in the response body")?];
+    let mut words = before
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .skip_while(|w| matches!(*w, "object" | "objects" | "value" | "values"));
+    if words.next()? != "collection" {
+        return None;
+    }
+    let word = words.next()?;
+    let edm = crate::model::primitives::edm_name(word).filter(|e| *e != "Edm.Untyped")?;
+    Some(TypeRef {
+        name: edm.to_string(),
+        link: None,
+        collection: true,
+        line,
+    })
 }
