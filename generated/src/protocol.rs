@@ -51,6 +51,13 @@ impl RetryPolicy {
     }
 }
 
+/// Whether to ask the token provider for a new token and send the request again:
+/// the service refused the token (`401`) and no new one was asked for this
+/// request yet (a second `401` is the answer).
+pub fn ask_for_new_token(status: u16, already_refreshed: bool) -> bool {
+    status == 401 && !already_refreshed
+}
+
 /// How long to wait before sending a request again, or `None` not to: the
 /// answer's status is one of [`RETRY_STATUSES`], the body can be sent again
 /// (`replayable`), fewer than `policy.max_retries` retries were made (`retries`),

@@ -57,9 +57,23 @@ pub trait Transport: Send + Sync {
 
 /// Gives bearer tokens for scopes (e.g. `https://graph.microsoft.com/.default`).
 /// Caching and refreshing tokens is the provider's business: it is asked once
-/// per request sent to the service.
+/// per request sent to the service, and once more when the service refuses the
+/// token it gave (a `401`, e.g. a token revoked or expired before its time).
 pub trait TokenProvider: Send + Sync {
     fn token<'a>(&'a self, scopes: &'a [String]) -> BoxFuture<'a, Result<String, BoxError>>;
+
+    /// A new token after the service answered `401` to `rejected`, or `None`
+    /// when there is none to give (the `401` is then the answer). By default
+    /// `None`: a provider that caches tokens drops `rejected` from its cache and
+    /// gets a fresh one here.
+    fn refresh<'a>(
+        &'a self,
+        scopes: &'a [String],
+        rejected: &'a str,
+    ) -> BoxFuture<'a, Result<Option<String>, BoxError>> {
+        let _ = (scopes, rejected);
+        Box::pin(async { Ok(None) })
+    }
 }
 
 /// A token obtained elsewhere, the same for every request.
@@ -239,6 +253,7 @@ impl Client {
         let mut body = request.body.to_bytes();
         let (mut retries, mut redirects) = (0u32, 0u32);
         let mut token: Option<String> = None;
+        let mut refreshed = false;
         loop {
             // Credentials go to the service's own host only: the token, or an
             // `Authorization` the caller set.
@@ -261,6 +276,16 @@ impl Client {
                 .await
                 .map_err(Error::Transport)?;
             let (status, response_headers, response_body) = parts(response);
+            if let Some(rejected) = token.as_deref().filter(|_| {
+                authorize && protocol::ask_for_new_token(status, refreshed)
+            }) {
+                refreshed = true;
+                let fresh = self.tokens.refresh(&self.scopes, rejected).await;
+                if let Some(fresh) = fresh.map_err(Error::Credential)? {
+                    token = Some(fresh);
+                    continue;
+                }
+            }
             if let Some(redirect) = protocol::redirect(method, status, &response_headers, &url) {
                 let redirect = redirect?;
                 redirects += 1;

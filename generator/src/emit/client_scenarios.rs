@@ -232,6 +232,54 @@ impl TokenProvider for Tokens {
 
 const BEARER: Option<&str> = Some("Bearer secret-token");
 
+/// Gives `old` first and `new` when `old` is refused, recording what was refused.
+#[derive(Clone, Default)]
+struct Rotating {
+    refused: Arc<Mutex<Vec<String>>>,
+}
+
+impl TokenProvider for Rotating {
+    fn token<'a>(&'a self, _scopes: &'a [String]) -> BoxFuture<'a, Result<String, BoxError>> {
+        Box::pin(async { Ok("old".to_string()) })
+    }
+    fn refresh<'a>(
+        &'a self,
+        _scopes: &'a [String],
+        rejected: &'a str,
+    ) -> BoxFuture<'a, Result<Option<String>, BoxError>> {
+        self.refused.lock().unwrap().push(rejected.to_string());
+        Box::pin(async { Ok(Some("new".to_string())) })
+    }
+}
+
+#[test]
+fn a_refused_token_is_renewed_once_and_the_request_sent_again() {
+    let server = Server::start("127.0.0.1", |seen, _| match seen.header("authorization") {
+        Some("Bearer new") if seen.target == "/v1.0/users/1" => {
+            json_answer(200, json!({"id": "1", "displayName": "Ada"}))
+        }
+        _ => json_answer(
+            401,
+            json!({"error": {"code": "InvalidAuthenticationToken", "message": "Access token has expired."}}),
+        ),
+    });
+    let rotating = Rotating::default();
+    let client = Client::new(transport(), rotating.clone())
+        .with_service_root(&server.url("/v1.0"));
+    let user = run(client.send(&requests::user_get("1"))).unwrap();
+    assert_eq!(user.display_name.as_deref(), Some("Ada"));
+    assert_eq!(*rotating.refused.lock().unwrap(), ["old"]);
+    // A new token that is refused too is the answer: no loop.
+    let error = run(client.send(&requests::user_get("2"))).unwrap_err();
+    assert!(matches!(&error, Error::Service(e) if e.status == 401), "{error}");
+    assert_eq!(server.seen().len(), 4);
+    // A provider without `refresh` gets the 401 at once.
+    let tokens = Tokens::default();
+    let error = run(self::client(&server, &tokens).send(&requests::user_get("1"))).unwrap_err();
+    assert!(matches!(&error, Error::Service(e) if e.status == 401), "{error}");
+    assert_eq!(server.seen().len(), 5);
+}
+
 fn transport() -> ReqwestTransport {
     // No proxy from the environment between the test and its local servers.
     let client = ReqwestTransport::builder().no_proxy().build().unwrap();

@@ -50,6 +50,13 @@ impl RetryPolicy {
     }
 }
 
+/// Whether to ask the token provider for a new token and send the request again:
+/// the service refused the token (`401`) and no new one was asked for this
+/// request yet (a second `401` is the answer).
+pub fn ask_for_new_token(status: u16, already_refreshed: bool) -> bool {
+    status == 401 && !already_refreshed
+}
+
 /// How long to wait before sending a request again, or `None` not to: the
 /// answer's status is one of [`RETRY_STATUSES`], the body can be sent again
 /// (`replayable`), fewer than `policy.max_retries` retries were made (`retries`),
@@ -388,6 +395,14 @@ pub fn upload_progress(reply: Reply<Value>, total: u64) -> Result<UploadProgress
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_token_is_renewed_once() {
+        assert!(ask_for_new_token(401, false));
+        assert!(!ask_for_new_token(401, true));
+        assert!(!ask_for_new_token(403, false));
+        assert!(!ask_for_new_token(200, false));
+    }
 
     fn at(secs: u64) -> SystemTime {
         UNIX_EPOCH + Duration::from_secs(secs)
