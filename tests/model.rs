@@ -330,6 +330,16 @@ fn a_response_the_prose_does_not_link_is_typed_by_its_example_annotation() {
         ),
         (Some("Edm.String"), true)
     );
+    // One primitive, "a Int32 in the response body" (emitted as `Primitive<i32>`).
+    let authority = op_at(
+        m,
+        "POST",
+        "/organization/{organizationId}/setMobileDeviceManagementAuthority",
+    );
+    assert_eq!(
+        (authority.response.as_deref(), authority.response_collection),
+        (Some("Edm.Int32"), false)
+    );
     // "a string collection object", but the example's annotation (and body) shows
     // directory objects: the annotation wins over an unlinked word.
     let by_ids = op_at(m, "POST", "/directoryObjects/getByIds");

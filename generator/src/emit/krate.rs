@@ -32,6 +32,8 @@ const ROOT_EXPORTS: &[&str] = &[
     "Field",
     "Flags",
     "Method",
+    "Primitive",
+    "Reference",
     "Reply",
     "Request",
     "ServiceError",

@@ -304,6 +304,11 @@ fn response_type(index: &Index<'_>, op: &Operation) -> TokenStream {
             let item = index.type_ref(ty);
             quote!(crate::runtime::Collection<#item>)
         }
+        // OData answers one primitive as `{"value": ...}`.
+        Some(ty) if ty.starts_with("Edm.") && ty != "Edm.Untyped" => {
+            let item = index.type_ref(ty);
+            quote!(crate::runtime::Primitive<#item>)
+        }
         Some(ty) => index.type_ref(ty),
     }
 }

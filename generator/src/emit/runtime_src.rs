@@ -385,6 +385,16 @@ impl Reference {
     }
 }
 
+/// The answer of an operation that returns one primitive value: OData sends it as
+/// `{"@odata.context": "...", "value": ...}`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Primitive<T> {
+    pub value: T,
+    /// Everything else the answer holds (`@odata.context`).
+    #[serde(flatten)]
+    pub additional_properties: Map<String, Value>,
+}
+
 /// A successful answer with its status and headers, for what the body does not
 /// say (the monitor URL of a long-running operation, an `ETag`).
 #[derive(Clone, Debug, PartialEq)]

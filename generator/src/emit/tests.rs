@@ -633,7 +633,7 @@ fn lib_declares_modules_and_reexports_the_runtime() {
         assert!(lib.contains(line), "{line} in {lib}");
     }
     assert!(
-        lib.contains("pub use self::runtime::{\n    Body, Collection, Download, Error, Field, Flags, Method, Reply, Request, ServiceError,\n};"),
+        lib.contains("pub use self::runtime::{\n    Body, Collection, Download, Error, Field, Flags, Method, Primitive, Reference, Reply,\n    Request, ServiceError,\n};"),
         "{lib}"
     );
     let cargo = file(&output, "Cargo.toml");

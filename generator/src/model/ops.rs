@@ -113,8 +113,7 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
 /// prose says there is a body (a status other than 204) without linking its type
 /// ("a String collection", "the newly created **chat** resource"), the `@odata.type`
 /// that the annotations of the page's response examples state, when they all state
-/// the same one. A primitive that is not a collection is left out: OData wraps it
-/// as `{"value": ...}`, which no documented type describes.
+/// the same one.
 fn response_ref(b: &mut Builder, page: &Page) -> Option<TypeRef> {
     let facts = page.response.as_ref()?;
     match &facts.ty {
@@ -142,10 +141,6 @@ fn annotated_response(b: &mut Builder, page: &Page, prose_line: u32) -> Option<T
     let (name, is_collection, line) = stated.next()?;
     let same = |(n, c, _): (&str, bool, u32)| n.eq_ignore_ascii_case(name) && c == is_collection;
     if !stated.all(same) {
-        return None;
-    }
-    let collection = is_collection || crate::parse::strip_collection_call(name).is_some();
-    if crate::model::primitives::edm_name(name).is_some() && !collection {
         return None;
     }
     b.diag(

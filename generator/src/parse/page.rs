@@ -468,7 +468,7 @@ fn response_facts(text: &Inline, line: u32) -> ResponseFacts {
                 line,
             })
         });
-        linked.or_else(|| primitive_collection(&lower, line))
+        linked.or_else(|| primitive_named(&lower, line))
     };
     ResponseFacts {
         status,
@@ -478,25 +478,24 @@ fn response_facts(text: &Inline, line: u32) -> ResponseFacts {
     }
 }
 
-/// "a String collection in the response body" (no link): a collection of a
-/// primitive, named by the word before `collection`. A single primitive is left
-/// out: OData answers it as `{"value": ...}`, which no type describes.
-fn primitive_collection(lower: &str, line: u32) -> Option<TypeRef> {
+/// "a String collection in the response body", "a Int32 in the response body"
+/// (no link): a primitive, or a collection of one, named by the word before
+/// `in the response body` (and `collection`, `object`).
+fn primitive_named(lower: &str, line: u32) -> Option<TypeRef> {
     let before = &lower[..lower.find("in the response body")?];
     let mut words = before
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .rev()
-        .skip_while(|w| matches!(*w, "object" | "objects" | "value" | "values"));
-    if words.next()? != "collection" {
-        return None;
-    }
+        .skip_while(|w| matches!(*w, "object" | "objects" | "value" | "values"))
+        .peekable();
+    let collection = words.next_if(|w| *w == "collection").is_some();
     let word = words.next()?;
     let edm = crate::model::primitives::edm_name(word).filter(|e| *e != "Edm.Untyped")?;
     Some(TypeRef {
         name: edm.to_string(),
         link: None,
-        collection: true,
+        collection,
         line,
     })
 }
