@@ -451,14 +451,19 @@ fn lists_page_through_next_links_with_the_callers_headers() {
     let client = client(&server, &tokens);
     // The typed option of the page's request headers, kept on every page.
     let request = requests::user_list("a b").consistency_level_eventual();
-    let (ids, delta) = run(async {
-        let mut items = client.items(request.clone());
+    // The stream owns a clone of the client: it runs in a task of its own, after
+    // the client is gone.
+    let mut items = client.items(request.clone());
+    drop(client);
+    let task = async move {
         let mut ids = Vec::new();
         while let Some(user) = items.next().await {
             ids.push(user.unwrap().id.into_value().unwrap());
         }
         (ids, items.delta_link().map(str::to_string))
-    });
+    };
+    let (ids, delta) = run(async { tokio::spawn(task).await.unwrap() });
+    let client = self::client(&server, &tokens);
     assert_eq!(ids, ["1", "2", "3", "4"]);
     let seen = server.seen();
     assert_eq!(seen.len(), 3, "three pages");

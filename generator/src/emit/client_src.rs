@@ -347,9 +347,9 @@ impl Client {
     /// `ConsistencyLevel: eventual`) on every page. After the last page of a
     /// delta query, [`Pages::delta_link`] is the link to keep for next time
     /// (resume with `Request::from_link`).
-    pub fn pages<T, O>(&self, request: Request<Collection<T>, O>) -> Pages<'_, T, O> {
+    pub fn pages<T, O>(&self, request: Request<Collection<T>, O>) -> Pages<T, O> {
         Pages {
-            client: self,
+            client: self.clone(),
             next: Some(request),
             pending: None,
             delta_link: None,
@@ -357,7 +357,7 @@ impl Client {
     }
 
     /// Every item of every page of a list (see [`Client::pages`]).
-    pub fn items<T, O>(&self, request: Request<Collection<T>, O>) -> Items<'_, T, O> {
+    pub fn items<T, O>(&self, request: Request<Collection<T>, O>) -> Items<T, O> {
         Items {
             pages: self.pages(request),
             buffer: VecDeque::new(),
@@ -569,19 +569,20 @@ impl UploadSource for FileSource {
     }
 }
 
-/// Every page of a list: a `futures_core::Stream`, or call [`Pages::next`].
-pub struct Pages<'c, T, O = NoOptions> {
-    client: &'c Client,
+/// Every page of a list: a `futures_core::Stream`, or call [`Pages::next`]. It
+/// holds a clone of the client, so it can move into a task of its own.
+pub struct Pages<T, O = NoOptions> {
+    client: Client,
     next: Option<Request<Collection<T>, O>>,
     #[allow(clippy::type_complexity)]
-    pending: Option<BoxFuture<'c, (Request<Collection<T>, O>, Result<Collection<T>, Error>)>>,
+    pending: Option<BoxFuture<'static, (Request<Collection<T>, O>, Result<Collection<T>, Error>)>>,
     delta_link: Option<String>,
 }
 
 // Nothing is pinned in place: the pending future is boxed.
-impl<T, O> Unpin for Pages<'_, T, O> {}
+impl<T, O> Unpin for Pages<T, O> {}
 
-impl<T, O> fmt::Debug for Pages<'_, T, O> {
+impl<T, O> fmt::Debug for Pages<T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pages")
             .field("next", &self.next)
@@ -591,7 +592,7 @@ impl<T, O> fmt::Debug for Pages<'_, T, O> {
     }
 }
 
-impl<'c, T: DeserializeOwned + Send + 'c, O: 'c> Pages<'c, T, O> {
+impl<T: DeserializeOwned + Send + 'static, O: 'static> Pages<T, O> {
     /// The next page, `None` after the last one (or after an error).
     pub async fn next(&mut self) -> Option<Result<Collection<T>, Error>> {
         std::future::poll_fn(|cx| self.poll_page(cx)).await
@@ -602,7 +603,7 @@ impl<'c, T: DeserializeOwned + Send + 'c, O: 'c> Pages<'c, T, O> {
             let Some(request) = self.next.take() else {
                 return Poll::Ready(None);
             };
-            let client = self.client;
+            let client = self.client.clone();
             self.pending = Some(Box::pin(async move {
                 let page = client.send(&request).await;
                 (request, page)
@@ -625,14 +626,14 @@ impl<'c, T: DeserializeOwned + Send + 'c, O: 'c> Pages<'c, T, O> {
     }
 }
 
-impl<T, O> Pages<'_, T, O> {
+impl<T, O> Pages<T, O> {
     /// The deltaLink of the last page of a delta query, once it came.
     pub fn delta_link(&self) -> Option<&str> {
         self.delta_link.as_deref()
     }
 }
 
-impl<'c, T: DeserializeOwned + Send + 'c, O: 'c> ::futures_core::Stream for Pages<'c, T, O> {
+impl<T: DeserializeOwned + Send + 'static, O: 'static> ::futures_core::Stream for Pages<T, O> {
     type Item = Result<Collection<T>, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -642,14 +643,14 @@ impl<'c, T: DeserializeOwned + Send + 'c, O: 'c> ::futures_core::Stream for Page
 
 /// Every item of every page of a list: a `futures_core::Stream`, or call
 /// [`Items::next`].
-pub struct Items<'c, T, O = NoOptions> {
-    pages: Pages<'c, T, O>,
+pub struct Items<T, O = NoOptions> {
+    pages: Pages<T, O>,
     buffer: VecDeque<T>,
 }
 
-impl<T, O> Unpin for Items<'_, T, O> {}
+impl<T, O> Unpin for Items<T, O> {}
 
-impl<T, O> fmt::Debug for Items<'_, T, O> {
+impl<T, O> fmt::Debug for Items<T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Items")
             .field("pages", &self.pages)
@@ -658,7 +659,7 @@ impl<T, O> fmt::Debug for Items<'_, T, O> {
     }
 }
 
-impl<'c, T: DeserializeOwned + Send + 'c, O: 'c> Items<'c, T, O> {
+impl<T: DeserializeOwned + Send + 'static, O: 'static> Items<T, O> {
     /// The next item, `None` after the last one (or after an error).
     pub async fn next(&mut self) -> Option<Result<T, Error>> {
         std::future::poll_fn(|cx| self.poll_item(cx)).await
@@ -679,14 +680,14 @@ impl<'c, T: DeserializeOwned + Send + 'c, O: 'c> Items<'c, T, O> {
     }
 }
 
-impl<T, O> Items<'_, T, O> {
+impl<T, O> Items<T, O> {
     /// The deltaLink of the last page of a delta query, once it came.
     pub fn delta_link(&self) -> Option<&str> {
         self.pages.delta_link()
     }
 }
 
-impl<'c, T: DeserializeOwned + Send + 'c, O: 'c> ::futures_core::Stream for Items<'c, T, O> {
+impl<T: DeserializeOwned + Send + 'static, O: 'static> ::futures_core::Stream for Items<T, O> {
     type Item = Result<T, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
