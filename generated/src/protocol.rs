@@ -83,6 +83,25 @@ pub fn retry_decision(
     }
 }
 
+/// How long to wait before sending a request again after the transport failed
+/// (no answer: a connection refused or reset, a timeout), or `None` not to: only
+/// an idempotent method (`GET`, `HEAD`, `OPTIONS`, `PUT`, `DELETE`) is sent
+/// again, since a `POST` or `PATCH` may have been carried out before the
+/// connection broke; fewer than `policy.max_retries` retries were made; the
+/// wait is the [`backoff`] of this retry.
+pub fn retry_after_transport_error(
+    policy: &RetryPolicy,
+    retries: u32,
+    method: Method,
+    jitter: f64,
+) -> Option<Duration> {
+    let idempotent = matches!(
+        method,
+        Method::Get | Method::Head | Method::Options | Method::Put | Method::Delete
+    );
+    (idempotent && retries < policy.max_retries).then(|| backoff(policy, retries, jitter))
+}
+
 /// The wait before retry number `retries + 1` without `Retry-After`: `base_delay`
 /// doubled `retries` times, at most `max_delay`, of which the second half is
 /// scaled by `jitter` (in `[0, 1)`, clamped).

@@ -719,7 +719,7 @@ fn national_clouds_have_their_host_and_scope() {
 }
 
 /// A transport of one's own, on no async runtime at all: the default sleep of
-/// [`Transport`] waits between retries.
+/// [`Transport`] waits between retries. Status 0 is a connection that broke.
 struct Scripted {
     answers: Mutex<Vec<(u16, &'static str)>>,
 }
@@ -734,6 +734,9 @@ impl Transport for Scripted {
         let next = (!answers.is_empty()).then(|| answers.remove(0));
         Box::pin(async move {
             let (status, body) = next.ok_or("no answer left")?;
+            if status == 0 {
+                return Err("connection reset".into());
+            }
             Ok(http::Response::builder()
                 .status(status)
                 .body(body.as_bytes().to_vec())?)
@@ -779,4 +782,24 @@ fn any_transport_and_any_executor_will_do() {
         matches!(error, Error::Transport(_)),
         "no answer left: {error}"
     );
+}
+
+#[test]
+fn a_broken_connection_is_retried_for_idempotent_requests_only() {
+    let transport = Scripted {
+        answers: Mutex::new(vec![(0, ""), (200, r#"{"id":"1"}"#), (0, ""), (201, "{}")]),
+    };
+    let retry = RetryPolicy {
+        max_retries: 2,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_secs(1),
+    };
+    let client =
+        Client::new(transport, sample_bindings::client::StaticToken::new("t")).with_retry(retry);
+    let user = block_on(client.send(&requests::user_get("1"))).unwrap();
+    assert_eq!(user.id.as_deref(), Some("1"));
+    // A POST may have been carried out before the connection broke: not sent again.
+    let post = Request::<()>::new(Method::Post, "/x", 201);
+    let error = block_on(client.send(&post)).unwrap_err();
+    assert!(matches!(&error, Error::Transport(e) if e.to_string() == "connection reset"), "{error}");
 }

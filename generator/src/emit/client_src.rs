@@ -7,7 +7,9 @@
 //! cloud, adds `Authorization: Bearer <token>` (only for the service's own host:
 //! never for another host, a redirect elsewhere or a pre-authenticated URL),
 //! retries 429, 503 and 504 answers as `crate::protocol::retry_decision` says
-//! (`Retry-After` first, else bounded exponential backoff with jitter), follows
+//! (`Retry-After` first, else bounded exponential backoff with jitter) and
+//! idempotent requests whose connection failed
+//! (`crate::protocol::retry_after_transport_error`), follows
 //! redirects, and reads the answer as the request's type. On top: every page or
 //! item of a list ([`Client::pages`], [`Client::items`]), upload sessions
 //! ([`Client::upload`]) and JSON batches ([`Client::send_batch`]).
@@ -269,11 +271,19 @@ impl Client {
                 _ => Credentials::None,
             };
             let http_request = http_request(method, &url, &headers, &body, credentials)?;
-            let response = self
-                .transport
-                .send(http_request)
-                .await
-                .map_err(Error::Transport)?;
+            let response = match self.transport.send(http_request).await {
+                Ok(response) => response,
+                Err(error) => {
+                    let wait =
+                        protocol::retry_after_transport_error(&self.retry, retries, method, jitter());
+                    let Some(wait) = wait else {
+                        return Err(Error::Transport(error));
+                    };
+                    retries += 1;
+                    self.transport.sleep(wait).await;
+                    continue;
+                }
+            };
             let (status, response_headers, response_body) = parts(response);
             if let Some(rejected) = token.as_deref().filter(|_| {
                 authorize && protocol::ask_for_new_token(status, refreshed)
