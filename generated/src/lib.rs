@@ -32,6 +32,6 @@ pub mod client;
 #[rustfmt::skip]
 pub mod graph;
 pub use self::runtime::{
-    Body, Collection, Download, Error, Field, Flags, Method, Primitive, Reference, Reply, Request,
-    ServiceError,
+    Body, Collection, Download, Error, Field, Flags, Method, Primitive, Reference, Reply,
+    Request, ServiceError,
 };

@@ -209,41 +209,22 @@ fn split_url(url: &str) -> Url {
     }
 }
 
-/// Decoded `name=value` pairs of a query string (`+` stays `+`: the docs write
-/// spaces as they are).
+/// Decoded `name=value` pairs of a query string: `+` is a space, as in HTML
+/// forms and as the docs use it (`$filter=a+eq+'b'`), and `%2B` a plus.
 pub fn query_pairs(query: &str) -> Vec<(String, String)> {
     query
         .split('&')
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (n, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(n), decode(v))
+            (decode(&n.replace('+', " ")), decode(&v.replace('+', " ")))
         })
         .collect()
 }
 
 /// Percent-decodes `text` (invalid escapes stay as they are).
 pub fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match hex {
-            Some(byte) if bytes[i] == b'%' => {
-                out.push(byte);
-                i += 3;
-            }
-            _ => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8_lossy(&crate::model::path::percent_decode(text)).into_owned()
 }
 
 /// The operation the call is of: one with its method whose template the path
@@ -462,7 +443,7 @@ fn decode(text: &str) -> String {
 fn query_pairs(query: &str) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> = query.split('&').filter(|p| !p.is_empty()).map(|p| {
         let (n, v) = p.split_once('=').unwrap_or((p, ""));
-        (decode(n), decode(v))
+        (decode(&n.replace('+', " ")), decode(&v.replace('+', " ")))
     }).collect();
     pairs.sort();
     pairs

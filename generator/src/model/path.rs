@@ -36,13 +36,52 @@ pub fn parse_template_reporting(path: &str) -> Result<(PathTemplate, Vec<String>
             ));
             continue;
         }
-        let value = parts(value, &mut t.params)?;
+        let value = parts(value, &mut t.params)?
+            .into_iter()
+            .map(|part| match part {
+                PathPart::Literal(text) => PathPart::Literal(query_text(&text)),
+                param => param,
+            })
+            .collect();
         t.query.push(QueryPart {
             name: name.to_string(),
             value,
         });
     }
     Ok((t, left_out))
+}
+
+/// A query value's literal text as meant: pages write some of it encoded as a
+/// query is (`$filter=JoinWebUrl%20eq%20'{joinWebUrl}'`, `a+eq+'{b}'`: `+` is a
+/// space there), and a request function encodes what it sends, so an escape kept
+/// here would be encoded twice and a `+` sent as a plus. Text whose escapes do
+/// not decode to UTF-8 is kept as written.
+fn query_text(text: &str) -> String {
+    let text = text.replace('+', " ");
+    String::from_utf8(percent_decode(&text)).unwrap_or(text)
+}
+
+/// The bytes `text` percent-encodes (an invalid escape stays as it is).
+pub(crate) fn percent_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            Some(byte) if bytes[i] == b'%' => {
+                out.push(byte);
+                i += 3;
+            }
+            _ => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 fn parts(seg: &str, params: &mut Vec<PathParam>) -> Result<Vec<PathPart>, String> {
@@ -93,6 +132,28 @@ fn names_something(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_literals_are_decoded_once() {
+        let t =
+            parse_template("/me/onlineMeetings?$filter=JoinWebUrl%20eq%20'{joinWebUrl}'").unwrap();
+        assert_eq!(
+            t.query[0].value,
+            [
+                PathPart::Literal("JoinWebUrl eq '".into()),
+                PathPart::Param(0),
+                PathPart::Literal("'".into())
+            ]
+        );
+        // `+` is a space in a query, `%2B` a plus.
+        let t = parse_template("/x?$filter=a+eq+'{b}'&c=1%2B1").unwrap();
+        assert_eq!(t.query[0].value[0], PathPart::Literal("a eq '".into()));
+        assert_eq!(t.query[1].value, [PathPart::Literal("1+1".into())]);
+        // An escape that is no UTF-8 stays as written; `%` alone too.
+        let t = parse_template("/x?a=%FF&b=100%").unwrap();
+        assert_eq!(t.query[0].value, [PathPart::Literal("%FF".into())]);
+        assert_eq!(t.query[1].value, [PathPart::Literal("100%".into())]);
+    }
 
     #[test]
     fn templates() {
