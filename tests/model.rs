@@ -351,3 +351,18 @@ fn a_response_the_prose_does_not_link_is_typed_by_its_example_annotation() {
     let update = op_at(m, "PATCH", "/policies/tokenLifetimePolicies/{id}");
     assert_eq!(update.response, None);
 }
+
+#[test]
+fn a_create_or_update_without_a_body_type_sends_what_it_answers() {
+    let m = v1_model();
+    // notebook-post-sections.md: "In the request body, supply a name", no type;
+    // answered `201 Created` with an onenoteSection.
+    let create = op_at(m, "POST", "/me/onenote/notebooks/{id}/sections");
+    assert_eq!(create.body.as_deref(), Some("microsoft.graph.onenoteSection"));
+    // subscription-update.md: a PATCH answered with the subscription.
+    let update = op_at(m, "PATCH", "/subscriptions/{id}");
+    assert_eq!(update.body.as_deref(), Some("microsoft.graph.subscription"));
+    // An action answered otherwise takes no type from its answer.
+    let copy = op_at(m, "POST", "/me/drive/items/{item-id}/copy");
+    assert_eq!(copy.body, None);
+}

@@ -66,7 +66,9 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
             .unwrap_or_else(|| default_status(&t.method, response.is_some()));
         let body = match adds_reference(&t.method, &template) {
             true => Some((super::REFERENCE.to_string(), false)),
-            false => body.clone(),
+            false => body
+                .clone()
+                .or_else(|| answered_type_sent(b, page, t, status, response.as_ref())),
         };
         ops.push(Operation {
             name,
@@ -156,6 +158,50 @@ fn annotated_response(b: &mut Builder, page: &Page, prose_line: u32) -> Option<T
         collection: is_collection,
         line,
     })
+}
+
+/// The body of a create (`POST` answered `201`) or an update (`PATCH`, `PUT`)
+/// whose page names no body type but shows a request example with a JSON
+/// object: the entity it answers with, which is the one it creates or changes
+/// (OData's rule for both). An action (a `POST` answered otherwise) is left
+/// alone: what it answers says nothing of what it takes.
+fn answered_type_sent(
+    b: &mut Builder,
+    page: &Page,
+    t: &HttpTemplate,
+    status: u16,
+    response: Option<&(String, bool)>,
+) -> Option<(String, bool)> {
+    let (ty, false) = response? else {
+        return None;
+    };
+    let writes = match t.method.as_str() {
+        "POST" => status == 201,
+        "PATCH" | "PUT" => true,
+        _ => false,
+    };
+    let shows_object = page.blocks.iter().any(|block| {
+        block.role == BlockRole::Request
+            && block.method.as_deref() == Some(t.method.as_str())
+            && block
+                .body
+                .as_ref()
+                .is_some_and(|(text, _)| text.trim_start().starts_with('{'))
+    });
+    if !writes || !shows_object || ty.starts_with("Edm.") {
+        return None;
+    }
+    b.diag(
+        &page.file,
+        t.line,
+        Severity::Note,
+        "body-from-response",
+        format!(
+            "the Request body section names no type; `{} {}` sends the `{ty}` it answers with",
+            t.method, t.path
+        ),
+    );
+    Some((ty.clone(), false))
 }
 
 /// A `POST` or `PUT` to a `$ref` path sends an entity reference (OData's protocol),
