@@ -358,7 +358,10 @@ fn a_create_or_update_without_a_body_type_sends_what_it_answers() {
     // notebook-post-sections.md: "In the request body, supply a name", no type;
     // answered `201 Created` with an onenoteSection.
     let create = op_at(m, "POST", "/me/onenote/notebooks/{id}/sections");
-    assert_eq!(create.body.as_deref(), Some("microsoft.graph.onenoteSection"));
+    assert_eq!(
+        create.body.as_deref(),
+        Some("microsoft.graph.onenoteSection")
+    );
     // subscription-update.md: a PATCH answered with the subscription.
     let update = op_at(m, "PATCH", "/subscriptions/{id}");
     assert_eq!(update.body.as_deref(), Some("microsoft.graph.subscription"));

@@ -37,6 +37,9 @@ pub struct Planned {
     pub body: Option<serde_json::Value>,
     /// The example has a body, and it is not JSON.
     pub body_not_json: bool,
+    /// The function sends bytes: `body` holds them (a string for text that is
+    /// not JSON).
+    pub upload: bool,
     /// What the server must see.
     pub method: String,
     /// Decoded, below the version (`/users/1`).
@@ -99,13 +102,6 @@ pub fn plan(model: &Model) -> Plan {
             });
             continue;
         };
-        if function.bytes {
-            out.unplanned.push(Unplanned {
-                at: at(&call.source),
-                why: format!("operation {} sends or answers bytes, not JSON", op.name),
-            });
-            continue;
-        }
         let fixed: Vec<(String, String)> = op
             .template
             .query
@@ -140,7 +136,15 @@ pub fn plan(model: &Model) -> Plan {
             .cloned()
             .collect();
         let body_text = call.body.as_deref().map(str::trim);
-        let body = body_text.and_then(|t| serde_json::from_str(t).ok());
+        let json = body_text.and_then(|t| serde_json::from_str(t).ok());
+        // An upload sends the example's text as its bytes; the server compares
+        // them as it compares a JSON body (as JSON if they are, else as text).
+        let body = match (function.upload, body_text) {
+            (true, Some(text)) => {
+                json.or_else(|| Some(serde_json::Value::String(text.to_string())))
+            }
+            _ => json,
+        };
         out.calls.push(Planned {
             at: at(&call.source),
             response_at: at(&response.source),
@@ -148,6 +152,7 @@ pub fn plan(model: &Model) -> Plan {
             args: args.into_iter().map(Option::unwrap_or_default).collect(),
             extra_query,
             body_not_json: body_text.is_some() && body.is_none(),
+            upload: function.upload,
             body,
             method: call.method.to_ascii_uppercase(),
             path: url.path.clone(),
@@ -327,6 +332,12 @@ fn caller(i: usize, model: &Model, name: &str, f: &RequestFunction) -> String {
         .find(|o| o.name == name)
         .map_or(0, |o| o.template.params.len());
     let mut args: Vec<String> = (0..params).map(|j| format!("&p.args[{j}]")).collect();
+    if f.upload {
+        args.extend([
+            "\"application/octet-stream\"".to_string(),
+            "content(p)".to_string(),
+        ]);
+    }
     let path = f.path.replace("crate::", "generated::");
     let body = f.body.as_deref().map(|ty| {
         let owned = if ty == "&str" {
@@ -368,6 +379,7 @@ struct Planned {
     extra_query: Vec<(String, String)>,
     body: Option<Value>,
     body_not_json: bool,
+    upload: bool,
     method: String,
     path: String,
     query: Vec<(String, String)>,
@@ -395,6 +407,15 @@ struct Plan {
 struct Prepared {
     request: Request<()>,
     parse: Box<dyn FnOnce(&Reply<Vec<u8>>) -> Result<(), String>>,
+}
+
+/// The example's body as the bytes of an upload.
+fn content(p: &Planned) -> Vec<u8> {
+    match &p.body {
+        Some(Value::String(text)) => text.clone().into_bytes(),
+        Some(json) => json.to_string().into_bytes(),
+        None => Vec::new(),
+    }
 }
 
 /// The example's body as the body type.

@@ -149,6 +149,9 @@ pub struct RequestFunction {
     pub body: Option<String>,
     /// It sends or answers bytes rather than JSON (`/$value`, `/content`).
     pub bytes: bool,
+    /// It sends bytes: after its path parameters it takes `content_type: &str`
+    /// and `content: Vec<u8>`.
+    pub upload: bool,
 }
 
 /// The request function of each operation, by operation name, as `emit` names
@@ -162,7 +165,9 @@ pub fn request_functions(model: &Model) -> BTreeMap<String, RequestFunction> {
         };
         for function in files.iter().flat_map(|f| &f.functions) {
             let op = function.op;
-            let bytes = ops::bytes_kind(op).is_some();
+            let kind = ops::bytes_kind(op);
+            let bytes = kind.is_some();
+            let upload = kind == Some(ops::Bytes::Upload);
             let body = ops::body_param(&index, op).map(|t| t.to_string().replace(' ', ""));
             out.insert(
                 op.name.clone(),
@@ -170,6 +175,7 @@ pub fn request_functions(model: &Model) -> BTreeMap<String, RequestFunction> {
                     path: format!("crate::{module}::requests::{}", function.name),
                     body: body.filter(|_| !bytes),
                     bytes,
+                    upload,
                 },
             );
         }
