@@ -386,7 +386,9 @@ fn splice_module(
 /// from [`crate_attrs`].)
 fn root_items() -> TokenStream {
     let exports = ROOT_EXPORTS.iter().map(|name| ident(name));
-    quote!(pub use self::runtime::{#(#exports),*};)
+    // rustfmt and prettyplease break a long list differently: the checked-in
+    // crate is a workspace member, and `cargo fmt --check` must leave it alone.
+    quote!(#[rustfmt::skip] pub use self::runtime::{#(#exports),*};)
 }
 
 /// Inner attributes of lib.rs: denied warnings and the crate docs.

@@ -68,7 +68,8 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
             true => Some((super::REFERENCE.to_string(), false)),
             false => body
                 .clone()
-                .or_else(|| answered_type_sent(b, page, t, status, response.as_ref())),
+                .or_else(|| answered_type_sent(b, page, t, status, response.as_ref()))
+                .or_else(|| untyped_body_shown(b, page, t)),
         };
         ops.push(Operation {
             name,
@@ -180,15 +181,7 @@ fn answered_type_sent(
         "PATCH" | "PUT" => true,
         _ => false,
     };
-    let shows_object = page.blocks.iter().any(|block| {
-        block.role == BlockRole::Request
-            && block.method.as_deref() == Some(t.method.as_str())
-            && block
-                .body
-                .as_ref()
-                .is_some_and(|(text, _)| text.trim_start().starts_with('{'))
-    });
-    if !writes || !shows_object || ty.starts_with("Edm.") {
+    if !writes || !shows_json_body(page, t) || ty.starts_with("Edm.") {
         return None;
     }
     b.diag(
@@ -202,6 +195,36 @@ fn answered_type_sent(
         ),
     );
     Some((ty.clone(), false))
+}
+
+/// A request example of `t`'s method on the page has a JSON object or array body.
+fn shows_json_body(page: &Page, t: &HttpTemplate) -> bool {
+    page.blocks.iter().any(|block| {
+        block.role == BlockRole::Request
+            && block.method.as_deref() == Some(t.method.as_str())
+            && block
+                .body
+                .as_ref()
+                .is_some_and(|(text, _)| text.trim_start().starts_with(['{', '[']))
+    })
+}
+
+/// A write whose page documents no body (no type, no table, no answer to take
+/// it from) but whose request example sends JSON: the body is untyped JSON, so
+/// the request can still be made, and the page's gap is a warning.
+fn untyped_body_shown(b: &mut Builder, page: &Page, t: &HttpTemplate) -> Option<(String, bool)> {
+    let writes = matches!(t.method.as_str(), "POST" | "PATCH" | "PUT");
+    if !writes || !shows_json_body(page, t) {
+        return None;
+    }
+    b.diag(
+        &page.file,
+        t.line,
+        Severity::Warning,
+        "body-undocumented",
+        format!("the request example of `{} {}` sends a JSON body that the page documents no type or table for; the body is untyped JSON", t.method, t.path),
+    );
+    Some(("Edm.Untyped".to_string(), false))
 }
 
 /// A `POST` or `PUT` to a `$ref` path sends an entity reference (OData's protocol),
