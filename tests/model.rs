@@ -365,9 +365,22 @@ fn a_create_or_update_without_a_body_type_sends_what_it_answers() {
     // subscription-update.md: a PATCH answered with the subscription.
     let update = op_at(m, "PATCH", "/subscriptions/{id}");
     assert_eq!(update.body.as_deref(), Some("microsoft.graph.subscription"));
-    // An action answered otherwise takes no type from its answer.
-    let copy = op_at(m, "POST", "/me/drive/items/{item-id}/copy");
-    assert_eq!(copy.body, None);
+    // A POST answered `200` is an action, which takes no type from its answer:
+    // setUpResourcesFolder answers the assignment and takes `{}`.
+    let setup = m
+        .operations
+        .iter()
+        .find(|o| {
+            o.method == "POST"
+                && o.path.ends_with("/setUpResourcesFolder")
+                && !o.path.contains("/submissions/")
+        })
+        .expect("setUpResourcesFolder");
+    assert_eq!(
+        setup.response.as_deref(),
+        Some("microsoft.graph.educationAssignment")
+    );
+    assert_eq!(setup.body.as_deref(), Some("Edm.Untyped"));
     // driveitem-checkin.md documents no body but its example sends one: the body
     // is untyped JSON (a `body-undocumented` warning), so the call can be made.
     let checkin = op_at(m, "POST", "/me/drive/items/{item-id}/checkin");
