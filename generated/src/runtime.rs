@@ -1684,22 +1684,36 @@ impl<'de, T: Lenient> Visitor<'de> for ListSeed<T> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        // Without a size hint (serde_json gives none) a list would grow to four
+        // elements at once; most lists of Graph's objects hold one or two, of
+        // structs far larger than a derive's (every struct keeps its
+        // `@odata.type` and additional properties, a polymorphic element is as
+        // large as its largest variant). So the first element waits until the
+        // second comes or the list ends: a list of one or two is allocated
+        // once, at its length, and a longer one is shrunk to it.
+        let mut first = None;
         let mut rejected = Map::new();
         let mut index = 0usize;
         while let Some(item) = seq.next_element_seed(Seed::<T>(PhantomData))? {
             match item {
-                Ok(item) => items.push(item),
+                Ok(item) if first.is_none() && items.capacity() == 0 => first = Some(item),
+                Ok(item) => {
+                    if let Some(first) = first.take() {
+                        items.reserve_exact(2);
+                        items.push(first);
+                    }
+                    items.push(item);
+                }
                 Err(json) => {
                     rejected.insert(index.to_string(), json);
                 }
             }
             index += 1;
         }
-        // Without a size hint (serde_json gives none) a list grows to four
-        // elements at once; most lists of Graph's objects hold one or two, of
-        // structs far larger than a derive's (every struct keeps its
-        // `@odata.type` and additional properties, a polymorphic element is as
-        // large as its largest variant).
+        if let Some(first) = first {
+            items.reserve_exact(1);
+            items.push(first);
+        }
         if items.len() < items.capacity() {
             items.shrink_to_fit();
         }
@@ -1813,7 +1827,7 @@ impl<T: Object> Lenient for T {
 
 /// Writes a struct straight to the serializer's map: `@odata.type` first, then
 /// the documented properties that are present in the struct's order, then the
-/// additional properties in the order of their map.
+/// additional properties in their order.
 pub struct ObjectWriter<'a, M: SerializeMap> {
     map: M,
     additional: Option<&'a Properties>,
@@ -2286,8 +2300,8 @@ fn tag_key<'b>(tag: &str, buffer: &'b mut [u8; 128]) -> Cow<'b, str> {
 /// Reads a polymorphic value from a JSON object, in one pass: the keys are read
 /// into the base type until an `@odata.type` names a derived type. When that tag
 /// is the first key (as Graph writes it), the rest of the object is read straight
-/// into the variant; a tag further down has the keys read so far written back
-/// into a `Value` map with the rest of the object, and the variant read from it.
+/// into the variant; a tag further down has the keys read so far written back,
+/// in order, with the rest of the object, and the variant read from them.
 /// Of two tags the first one chooses.
 fn read_poly<'de, T: Poly, A: MapAccess<'de>>(map: &mut Entries<A>) -> Result<T, A::Error> {
     let mut base = T::Base::default();
