@@ -1152,18 +1152,20 @@ impl PartialEq for Properties {
 
 impl Eq for Properties {}
 
-/// `props["name"]`: `Value::Null` when there is no such property.
-impl std::ops::Index<&str> for Properties {
+/// `props["name"]` (or `props[&name]`): `Value::Null` when there is no such
+/// property.
+impl<Q: AsRef<str> + ?Sized> std::ops::Index<&Q> for Properties {
     type Output = Value;
-    fn index(&self, key: &str) -> &Value {
+    fn index(&self, key: &Q) -> &Value {
         static NULL: Value = Value::Null;
-        self.get(key).unwrap_or(&NULL)
+        self.get(key.as_ref()).unwrap_or(&NULL)
     }
 }
 
 /// `props["name"] = value`: a property not there yet is added (as `null`) first.
-impl std::ops::IndexMut<&str> for Properties {
-    fn index_mut(&mut self, key: &str) -> &mut Value {
+impl<Q: AsRef<str> + ?Sized> std::ops::IndexMut<&Q> for Properties {
+    fn index_mut(&mut self, key: &Q) -> &mut Value {
+        let key = key.as_ref();
         let position = match self.position(key) {
             Some(position) => position,
             None => {

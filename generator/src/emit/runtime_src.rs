@@ -1151,18 +1151,20 @@ impl PartialEq for Properties {
 
 impl Eq for Properties {}
 
-/// `props["name"]`: `Value::Null` when there is no such property.
-impl std::ops::Index<&str> for Properties {
+/// `props["name"]` (or `props[&name]`): `Value::Null` when there is no such
+/// property.
+impl<Q: AsRef<str> + ?Sized> std::ops::Index<&Q> for Properties {
     type Output = Value;
-    fn index(&self, key: &str) -> &Value {
+    fn index(&self, key: &Q) -> &Value {
         static NULL: Value = Value::Null;
-        self.get(key).unwrap_or(&NULL)
+        self.get(key.as_ref()).unwrap_or(&NULL)
     }
 }
 
 /// `props["name"] = value`: a property not there yet is added (as `null`) first.
-impl std::ops::IndexMut<&str> for Properties {
-    fn index_mut(&mut self, key: &str) -> &mut Value {
+impl<Q: AsRef<str> + ?Sized> std::ops::IndexMut<&Q> for Properties {
+    fn index_mut(&mut self, key: &Q) -> &mut Value {
+        let key = key.as_ref();
         let position = match self.position(key) {
             Some(position) => position,
             None => {
@@ -3522,6 +3524,7 @@ mod tests {
         let mut props = Properties::new();
         assert!(props.is_empty() && props.get("a").is_none());
         assert_eq!(props["a"], Value::Null, "a missing name indexes as null");
+        assert_eq!(props[&"a".to_string()], Value::Null);
         assert_eq!(props.insert("b", Value::from(1)), None);
         assert_eq!(props.insert("a", Value::from(2)), None);
         assert_eq!(props.insert("c".to_string(), Value::from(3)), None);
