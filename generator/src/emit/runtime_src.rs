@@ -1373,11 +1373,11 @@ pub trait Object: Default {
 /// map access, and how the additional properties are kept while reading.
 ///
 /// Of duplicate keys the last one wins, also over a value kept in the
-/// additional properties. Up to [`LOOKED_UP`] additional properties, each new
-/// one is looked for first (and replaces the value of its name, in place);
-/// past that, they are appended and the duplicates removed once, at the end
-/// of the object ([`Entries::settle`]), so that an object with many unknown
-/// keys takes time `n log n`, not `n²`.
+/// additional properties. Up to 16 additional properties, each new one is
+/// looked for first (and replaces the value of its name, in place); past that,
+/// they are appended and the duplicates removed once, at the end of the
+/// object, so that an object with many unknown keys takes time `n log n`, not
+/// `n²`.
 pub struct Entries<A> {
     map: A,
     /// Whether a value of a documented property was kept in the additional
