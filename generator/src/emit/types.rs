@@ -55,7 +55,7 @@ pub(crate) fn struct_item(index: &Index<'_>, info: &TypeInfo<'_>) -> TokenStream
             #(#definitions)*
             /// The properties the docs do not describe (and values that do not have
             /// the documented type), kept so that a round trip loses nothing.
-            pub #additional: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            pub #additional: crate::runtime::Properties,
         }
         #eq_impl
         #object
@@ -132,7 +132,7 @@ fn object_impl(
                 &mut self,
             ) -> (
                 &mut ::core::option::Option<::std::string::String>,
-                &mut ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                &mut crate::runtime::Properties,
             ) {
                 (&mut self.#odata_type, &mut self.#additional)
             }
