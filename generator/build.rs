@@ -20,6 +20,11 @@ mod stable_hash;
 #[path = "src/lock_file.rs"]
 mod lock_file;
 
+#[path = "src/source_tests.rs"]
+mod source_tests;
+
+use source_tests::{is_test_file, without_tests};
+
 use std::path::{Path, PathBuf};
 
 const DIRS: &[&str] = &["src/emit", "src/model", "src/parse"];
@@ -88,30 +93,5 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         } else if path.extension().is_some_and(|e| e == "rs") && !is_test_file(&path) {
             out.push(path);
         }
-    }
-}
-
-fn is_test_file(path: &Path) -> bool {
-    path.file_stem()
-        .and_then(|s| s.to_str())
-        .is_some_and(|s| s == "tests" || s.starts_with("tests_"))
-}
-
-/// `text` without its `#[cfg(test)] mod tests { .. }` when that module closes the
-/// file (its closing brace is the first one in column 0 and the last line): a
-/// module anywhere else is kept, which at worst changes the hash needlessly.
-fn without_tests(text: &[u8]) -> &[u8] {
-    const MARK: &[u8] = b"\n#[cfg(test)]\nmod tests {\n";
-    let Some(at) = text.windows(MARK.len()).position(|w| w == MARK) else {
-        return text;
-    };
-    let body = &text[at + MARK.len()..];
-    let mut lines = body.split(|&b| b == b'\n');
-    let closes_file = lines.by_ref().find(|l| l.first() == Some(&b'}')) == Some(&b"}"[..])
-        && lines.all(|l| l.is_empty());
-    if closes_file {
-        &text[..at + 1]
-    } else {
-        text
     }
 }

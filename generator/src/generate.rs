@@ -29,6 +29,10 @@ use std::time::{Duration, Instant};
 #[path = "lock_file.rs"]
 mod lock_file;
 
+#[cfg(test)]
+#[path = "source_tests.rs"]
+mod source_tests;
+
 /// Settings of [`generate`].
 #[derive(Clone, Debug, Default)]
 pub struct GenerateOptions {
@@ -596,6 +600,42 @@ mod tests {
             ..EmitOptions::default()
         };
         assert_ne!(input_fingerprint(&files, &other), a, "the options");
+    }
+
+    #[test]
+    fn tests_are_left_out_of_the_sources_hash() {
+        use source_tests::{is_test_file, without_tests};
+        assert!(is_test_file(Path::new("src/emit/tests.rs")));
+        assert!(is_test_file(Path::new("src/emit/tests_features.rs")));
+        assert!(!is_test_file(Path::new("src/emit/types.rs")));
+        let code = "fn a() {}\n";
+        let closing = format!("{code}\n#[cfg(test)]\nmod tests {{\n    fn t() {{}}\n}}\n");
+        assert_eq!(
+            without_tests(closing.as_bytes()),
+            format!("{code}\n").as_bytes()
+        );
+        // Code after the module counts: the file is hashed whole.
+        let followed = format!("{closing}fn b() {{}}\n");
+        assert_eq!(without_tests(followed.as_bytes()), followed.as_bytes());
+        assert_eq!(without_tests(code.as_bytes()), code.as_bytes());
+        // Every source file with tests in docbind closes with them, as the rule needs.
+        for dir in ["src/emit", "src/model", "src/parse"] {
+            for entry in fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                const MARK: &[u8] = b"\n#[cfg(test)]\nmod tests {\n";
+                let Ok(text) = fs::read(&path) else { continue };
+                if path.extension().is_some_and(|e| e == "rs")
+                    && !is_test_file(&path)
+                    && text.windows(MARK.len()).any(|w| w == MARK)
+                {
+                    assert!(
+                        without_tests(&text).len() < text.len(),
+                        "{}",
+                        path.display()
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -33,13 +33,11 @@ pub struct Planned {
     pub args: Vec<String>,
     /// Query pairs of the example that the function does not add.
     pub extra_query: Vec<(String, String)>,
-    /// The request body of the example, if it has one that is JSON.
+    /// The request body of the example, if it has one that is JSON (for an
+    /// upload, its text as a JSON string when it is not JSON).
     pub body: Option<serde_json::Value>,
     /// The example has a body, and it is not JSON.
     pub body_not_json: bool,
-    /// The function sends bytes: `body` holds them (a string for text that is
-    /// not JSON).
-    pub upload: bool,
     /// What the server must see.
     pub method: String,
     /// Decoded, below the version (`/users/1`).
@@ -152,7 +150,6 @@ pub fn plan(model: &Model) -> Plan {
             args: args.into_iter().map(Option::unwrap_or_default).collect(),
             extra_query,
             body_not_json: body_text.is_some() && body.is_none(),
-            upload: function.upload,
             body,
             method: call.method.to_ascii_uppercase(),
             path: url.path.clone(),
@@ -379,7 +376,6 @@ struct Planned {
     extra_query: Vec<(String, String)>,
     body: Option<Value>,
     body_not_json: bool,
-    upload: bool,
     method: String,
     path: String,
     query: Vec<(String, String)>,

@@ -147,10 +147,9 @@ pub struct RequestFunction {
     pub path: String,
     /// The type of its body parameter (`&T`, `&[T]`, `&str`), if it takes one.
     pub body: Option<String>,
-    /// It sends or answers bytes rather than JSON (`/$value`, `/content`).
-    pub bytes: bool,
-    /// It sends bytes: after its path parameters it takes `content_type: &str`
-    /// and `content: Vec<u8>`.
+    /// It sends bytes (`/$value`, `/content`): after its path parameters it
+    /// takes `content_type: &str` and `content: Vec<u8>`. (A download answers
+    /// `runtime::Download` and takes what any function takes.)
     pub upload: bool,
 }
 
@@ -166,15 +165,13 @@ pub fn request_functions(model: &Model) -> BTreeMap<String, RequestFunction> {
         for function in files.iter().flat_map(|f| &f.functions) {
             let op = function.op;
             let kind = ops::bytes_kind(op);
-            let bytes = kind.is_some();
             let upload = kind == Some(ops::Bytes::Upload);
             let body = ops::body_param(&index, op).map(|t| t.to_string().replace(' ', ""));
             out.insert(
                 op.name.clone(),
                 RequestFunction {
                     path: format!("crate::{module}::requests::{}", function.name),
-                    body: body.filter(|_| !bytes),
-                    bytes,
+                    body: body.filter(|_| kind.is_none()),
                     upload,
                 },
             );

@@ -1,0 +1,31 @@
+//! What of docbind's sources is tests, left out of the hash the build script
+//! gives the fingerprint (see `build.rs`): a change to tests alone must not make
+//! an output folder stale. Shared by the build script and docbind's tests.
+
+use std::path::Path;
+
+/// A file of tests only: `tests.rs`, `tests_*.rs`.
+pub fn is_test_file(path: &Path) -> bool {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|s| s == "tests" || s.starts_with("tests_"))
+}
+
+/// `text` without its `#[cfg(test)] mod tests { .. }` when that module closes the
+/// file (its closing brace is the first one in column 0 and the last line): a
+/// module anywhere else is kept, which at worst changes the hash needlessly.
+pub fn without_tests(text: &[u8]) -> &[u8] {
+    const MARK: &[u8] = b"\n#[cfg(test)]\nmod tests {\n";
+    let Some(at) = text.windows(MARK.len()).position(|w| w == MARK) else {
+        return text;
+    };
+    let body = &text[at + MARK.len()..];
+    let mut lines = body.split(|&b| b == b'\n');
+    let closes_file = lines.by_ref().find(|l| l.first() == Some(&b'}')) == Some(&b"}"[..])
+        && lines.all(|l| l.is_empty());
+    if closes_file {
+        &text[..at + 1]
+    } else {
+        text
+    }
+}
