@@ -29,6 +29,7 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
+use thin_vec::ThinVec;
 
 /// HTTP method of a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -966,7 +967,9 @@ impl<T> From<T> for Field<Box<T>> {
 /// mutable index inserts `null` first.
 #[derive(Clone, Default)]
 pub struct Properties {
-    entries: Vec<(Name, Value)>,
+    // One pointer, not a `Vec`'s three: every struct has a `Properties`, and
+    // most are empty (an empty `ThinVec` allocates nothing).
+    entries: ThinVec<(Name, Value)>,
 }
 
 /// A property name: the OData annotations services send on most objects are
@@ -1007,14 +1010,14 @@ impl Properties {
     /// No properties; allocates nothing.
     pub const fn new() -> Self {
         Properties {
-            entries: Vec::new(),
+            entries: ThinVec::new(),
         }
     }
 
     /// Room for `capacity` properties.
     pub fn with_capacity(capacity: usize) -> Self {
         Properties {
-            entries: Vec::with_capacity(capacity),
+            entries: ThinVec::with_capacity(capacity),
         }
     }
 
@@ -1257,7 +1260,7 @@ impl<'a> Iterator for IterMut<'a> {
 impl ExactSizeIterator for IterMut<'_> {}
 
 /// The properties of a JSON object, in order, owned.
-pub struct IntoIter(std::vec::IntoIter<(Name, Value)>);
+pub struct IntoIter(thin_vec::IntoIter<(Name, Value)>);
 
 impl Iterator for IntoIter {
     type Item = (String, Value);
@@ -1410,7 +1413,7 @@ pub trait Object: Default {
         writer: &mut ObjectWriter<'a, M>,
     ) -> Result<(), M::Error>;
     /// The `@odata.type` and the additional properties.
-    fn parts(&mut self) -> (&mut Option<String>, &mut Properties);
+    fn parts(&mut self) -> (&mut Option<Box<str>>, &mut Properties);
 }
 
 /// The entries of a JSON object being read by [`Object::read_field`]: serde's
@@ -1676,10 +1679,10 @@ pub fn read_boxed<'de, A: MapAccess<'de>, T: Lenient>(
 /// Reads the `@odata.type`: a string, else it is kept in `rest`.
 pub fn read_tag<'de, A: MapAccess<'de>>(
     map: &mut Entries<A>,
-    slot: &mut Option<String>,
+    slot: &mut Option<Box<str>>,
     rest: &mut Properties,
 ) -> Result<(), A::Error> {
-    match map.map.next_value_seed(Seed::<String>(PhantomData))? {
+    match map.map.next_value_seed(Seed::<Box<str>>(PhantomData))? {
         Ok(tag) => {
             *slot = Some(tag);
             map.forget(rest, ODATA_TYPE);
@@ -1900,7 +1903,7 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
 
     /// Writes the `@odata.type`, and takes the additional properties that
     /// [`finish`](Self::finish) writes.
-    pub fn start(&mut self, odata_type: &'a Option<String>, additional: &'a Properties) {
+    pub fn start(&mut self, odata_type: &'a Option<Box<str>>, additional: &'a Properties) {
         self.additional = Some(additional);
         self.keys = additional.keys().fold(0, |keys, key| keys | key_bit(key));
         if let Some(tag) = odata_type {
@@ -2252,7 +2255,7 @@ pub trait Source {
 /// The rest of the JSON object, when `@odata.type` was its first key: read
 /// straight into the variant, nothing buffered.
 struct Streamed<'m, 'de, A> {
-    tag: Option<String>,
+    tag: Option<Box<str>>,
     map: &'m mut Entries<A>,
     input: PhantomData<&'de ()>,
 }
@@ -2272,7 +2275,7 @@ impl<'de, A: MapAccess<'de>> Source for Streamed<'_, 'de, A> {
 /// order, and the variant is read from that list.
 struct Late<'m, 'de, B, A> {
     base: &'m mut B,
-    tag: Option<String>,
+    tag: Option<Box<str>>,
     map: &'m mut Entries<A>,
     input: PhantomData<&'de ()>,
 }
@@ -2287,7 +2290,7 @@ impl<'de, B: Object, A: MapAccess<'de>> Source for Late<'_, 'de, B, A> {
         // Unreachable: a struct's keys are strings and `Value` takes any value.
         written.map_err(de::Error::custom)?;
         if let Some(tag) = self.tag.take() {
-            pairs.push((ODATA_TYPE.to_owned(), Value::String(tag)));
+            pairs.push((ODATA_TYPE.to_owned(), Value::String(tag.into())));
         }
         while let Some(entry) = self.map.map.next_entry::<String, Value>()? {
             pairs.push(entry);
@@ -2357,7 +2360,7 @@ fn read_poly<'de, T: Poly, A: MapAccess<'de>>(map: &mut Entries<A>) -> Result<T,
             first = false;
             continue;
         }
-        let tag = match map.map.next_value_seed(Seed::<String>(PhantomData))? {
+        let tag = match map.map.next_value_seed(Seed::<Box<str>>(PhantomData))? {
             Ok(tag) => tag,
             Err(json) => {
                 // Not a string: kept, and the value stays of the base type.
@@ -2428,6 +2431,16 @@ impl Lenient for String {
     }
     fn string(value: String) -> Result<Self, Value> {
         Ok(value)
+    }
+}
+
+/// What an `@odata.type` is kept as: two words, not a `String`'s three.
+impl Lenient for Box<str> {
+    fn str(value: &str) -> Result<Self, Value> {
+        Ok(Box::from(value))
+    }
+    fn string(value: String) -> Result<Self, Value> {
+        Ok(value.into_boxed_str())
     }
 }
 

@@ -39,18 +39,27 @@ fn enum_item(
          keeps its `@odata.type` and all of its properties.",
         info.qualified, info.name,
     ));
-    let variants = any.variants.iter().zip(cfgs).map(|(variant, cfg)| {
+    // The base type is held by value, the derived ones boxed: most values are of
+    // the base type, and a list of them should not be as large as its largest
+    // derived type (`AnyDirectoryObject` would be a `User`'s size).
+    let variants = any.variants.iter().zip(cfgs).enumerate();
+    let variants = variants.map(|(i, (variant, cfg))| {
         let name = ident(&variant.name);
         let path = index.struct_path(&variant.qualified);
         let doc = docs::line_attr(&format!("`{}`.", variant.qualified));
-        quote!(#cfg #doc #name(#path),)
+        let ty = if i == 0 {
+            path
+        } else {
+            quote!(::std::boxed::Box<#path>)
+        };
+        quote!(#cfg #doc #name(#ty),)
     });
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
-        // Variants hold their structs by value, so sizes differ; variant names are
-        // the documented type names, which may share a prefix or suffix.
+        // The base variant holds its struct by value, so sizes differ; variant
+        // names are the documented type names, which may share a prefix or suffix.
         #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
         pub enum #name {
             #(#variants)*
@@ -99,7 +108,9 @@ fn deserialize_impl(index: &Index<'_>, any: &AnyInfo, cfgs: &[TokenStream]) -> T
             let tag = variant.qualified.to_ascii_lowercase();
             let variant = ident(&variant.name);
             quote! {
-                #cfg #tag => ::core::option::Option::Some(source.read().map(Self::#variant)),
+                #cfg #tag => ::core::option::Option::Some(
+                    source.read().map(|value| Self::#variant(::std::boxed::Box::new(value))),
+                ),
             }
         });
     quote! {

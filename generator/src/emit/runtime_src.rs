@@ -28,6 +28,7 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
+use thin_vec::ThinVec;
 
 /// HTTP method of a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -965,7 +966,9 @@ impl<T> From<T> for Field<Box<T>> {
 /// mutable index inserts `null` first.
 #[derive(Clone, Default)]
 pub struct Properties {
-    entries: Vec<(Name, Value)>,
+    // One pointer, not a `Vec`'s three: every struct has a `Properties`, and
+    // most are empty (an empty `ThinVec` allocates nothing).
+    entries: ThinVec<(Name, Value)>,
 }
 
 /// A property name: the OData annotations services send on most objects are
@@ -1006,14 +1009,14 @@ impl Properties {
     /// No properties; allocates nothing.
     pub const fn new() -> Self {
         Properties {
-            entries: Vec::new(),
+            entries: ThinVec::new(),
         }
     }
 
     /// Room for `capacity` properties.
     pub fn with_capacity(capacity: usize) -> Self {
         Properties {
-            entries: Vec::with_capacity(capacity),
+            entries: ThinVec::with_capacity(capacity),
         }
     }
 
@@ -1256,7 +1259,7 @@ impl<'a> Iterator for IterMut<'a> {
 impl ExactSizeIterator for IterMut<'_> {}
 
 /// The properties of a JSON object, in order, owned.
-pub struct IntoIter(std::vec::IntoIter<(Name, Value)>);
+pub struct IntoIter(thin_vec::IntoIter<(Name, Value)>);
 
 impl Iterator for IntoIter {
     type Item = (String, Value);
@@ -1409,7 +1412,7 @@ pub trait Object: Default {
         writer: &mut ObjectWriter<'a, M>,
     ) -> Result<(), M::Error>;
     /// The `@odata.type` and the additional properties.
-    fn parts(&mut self) -> (&mut Option<String>, &mut Properties);
+    fn parts(&mut self) -> (&mut Option<Box<str>>, &mut Properties);
 }
 
 /// The entries of a JSON object being read by [`Object::read_field`]: serde's
@@ -1675,10 +1678,10 @@ pub fn read_boxed<'de, A: MapAccess<'de>, T: Lenient>(
 /// Reads the `@odata.type`: a string, else it is kept in `rest`.
 pub fn read_tag<'de, A: MapAccess<'de>>(
     map: &mut Entries<A>,
-    slot: &mut Option<String>,
+    slot: &mut Option<Box<str>>,
     rest: &mut Properties,
 ) -> Result<(), A::Error> {
-    match map.map.next_value_seed(Seed::<String>(PhantomData))? {
+    match map.map.next_value_seed(Seed::<Box<str>>(PhantomData))? {
         Ok(tag) => {
             *slot = Some(tag);
             map.forget(rest, ODATA_TYPE);
@@ -1899,7 +1902,7 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
 
     /// Writes the `@odata.type`, and takes the additional properties that
     /// [`finish`](Self::finish) writes.
-    pub fn start(&mut self, odata_type: &'a Option<String>, additional: &'a Properties) {
+    pub fn start(&mut self, odata_type: &'a Option<Box<str>>, additional: &'a Properties) {
         self.additional = Some(additional);
         self.keys = additional.keys().fold(0, |keys, key| keys | key_bit(key));
         if let Some(tag) = odata_type {
@@ -2251,7 +2254,7 @@ pub trait Source {
 /// The rest of the JSON object, when `@odata.type` was its first key: read
 /// straight into the variant, nothing buffered.
 struct Streamed<'m, 'de, A> {
-    tag: Option<String>,
+    tag: Option<Box<str>>,
     map: &'m mut Entries<A>,
     input: PhantomData<&'de ()>,
 }
@@ -2271,7 +2274,7 @@ impl<'de, A: MapAccess<'de>> Source for Streamed<'_, 'de, A> {
 /// order, and the variant is read from that list.
 struct Late<'m, 'de, B, A> {
     base: &'m mut B,
-    tag: Option<String>,
+    tag: Option<Box<str>>,
     map: &'m mut Entries<A>,
     input: PhantomData<&'de ()>,
 }
@@ -2286,7 +2289,7 @@ impl<'de, B: Object, A: MapAccess<'de>> Source for Late<'_, 'de, B, A> {
         // Unreachable: a struct's keys are strings and `Value` takes any value.
         written.map_err(de::Error::custom)?;
         if let Some(tag) = self.tag.take() {
-            pairs.push((ODATA_TYPE.to_owned(), Value::String(tag)));
+            pairs.push((ODATA_TYPE.to_owned(), Value::String(tag.into())));
         }
         while let Some(entry) = self.map.map.next_entry::<String, Value>()? {
             pairs.push(entry);
@@ -2356,7 +2359,7 @@ fn read_poly<'de, T: Poly, A: MapAccess<'de>>(map: &mut Entries<A>) -> Result<T,
             first = false;
             continue;
         }
-        let tag = match map.map.next_value_seed(Seed::<String>(PhantomData))? {
+        let tag = match map.map.next_value_seed(Seed::<Box<str>>(PhantomData))? {
             Ok(tag) => tag,
             Err(json) => {
                 // Not a string: kept, and the value stays of the base type.
@@ -2427,6 +2430,16 @@ impl Lenient for String {
     }
     fn string(value: String) -> Result<Self, Value> {
         Ok(value)
+    }
+}
+
+/// What an `@odata.type` is kept as: two words, not a `String`'s three.
+impl Lenient for Box<str> {
+    fn str(value: &str) -> Result<Self, Value> {
+        Ok(Box::from(value))
+    }
+    fn string(value: String) -> Result<Self, Value> {
+        Ok(value.into_boxed_str())
     }
 }
 
@@ -2821,7 +2834,7 @@ mod tests {
 
     #[derive(Debug, Default, PartialEq)]
     struct Thing {
-        odata_type: Option<String>,
+        odata_type: Option<Box<str>>,
         name: Field<String>,
         count: Field<i32>,
         additional_properties: Properties,
@@ -2850,7 +2863,7 @@ mod tests {
             writer.field("count", &self.count);
             writer.finish()
         }
-        fn parts(&mut self) -> (&mut Option<String>, &mut Properties) {
+        fn parts(&mut self) -> (&mut Option<Box<str>>, &mut Properties) {
             (&mut self.odata_type, &mut self.additional_properties)
         }
     }
@@ -3150,7 +3163,7 @@ mod tests {
     /// A struct with a field of each shape the generator emits.
     #[derive(Debug, Default, PartialEq)]
     struct Outer {
-        odata_type: Option<String>,
+        odata_type: Option<Box<str>>,
         inner: Field<Box<Thing>>,
         things: Field<Vec<Thing>>,
         tags: Field<Vec<String>>,
@@ -3203,7 +3216,7 @@ mod tests {
             writer.field("untyped", &self.untyped);
             writer.finish()
         }
-        fn parts(&mut self) -> (&mut Option<String>, &mut Properties) {
+        fn parts(&mut self) -> (&mut Option<Box<str>>, &mut Properties) {
             (&mut self.odata_type, &mut self.additional_properties)
         }
     }
@@ -3211,14 +3224,14 @@ mod tests {
     /// A base type `x.shape` and its derived type `x.circle`.
     #[derive(Debug, Default, PartialEq)]
     struct Shape {
-        odata_type: Option<String>,
+        odata_type: Option<Box<str>>,
         name: Field<String>,
         additional_properties: Properties,
     }
 
     #[derive(Debug, Default, PartialEq)]
     struct Circle {
-        odata_type: Option<String>,
+        odata_type: Option<Box<str>>,
         name: Field<String>,
         radius: Field<i32>,
         additional_properties: Properties,
@@ -3245,7 +3258,7 @@ mod tests {
             writer.field("name", &self.name);
             writer.finish()
         }
-        fn parts(&mut self) -> (&mut Option<String>, &mut Properties) {
+        fn parts(&mut self) -> (&mut Option<Box<str>>, &mut Properties) {
             (&mut self.odata_type, &mut self.additional_properties)
         }
     }
@@ -3273,7 +3286,7 @@ mod tests {
             writer.field("radius", &self.radius);
             writer.finish()
         }
-        fn parts(&mut self) -> (&mut Option<String>, &mut Properties) {
+        fn parts(&mut self) -> (&mut Option<Box<str>>, &mut Properties) {
             (&mut self.odata_type, &mut self.additional_properties)
         }
     }

@@ -821,12 +821,12 @@ fn polymorphic_types_get_an_any_enum() {
     assert!(entity.contains("pub enum AnyEntity {"), "{entity}");
     for variant in [
         "Entity(crate::graph::Entity)",
-        "CallRecord(crate::call_records::CallRecord)",
-        "User(crate::call_records::User)",
-        "Device(crate::graph::Device)",
-        "DirectoryObject(crate::graph::DirectoryObject)",
-        "Group(crate::graph::Group)",
-        "User2(crate::graph::User)",
+        "CallRecord(::std::boxed::Box<crate::call_records::CallRecord>)",
+        "User(::std::boxed::Box<crate::call_records::User>)",
+        "Device(::std::boxed::Box<crate::graph::Device>)",
+        "DirectoryObject(::std::boxed::Box<crate::graph::DirectoryObject>)",
+        "Group(::std::boxed::Box<crate::graph::Group>)",
+        "User2(::std::boxed::Box<crate::graph::User>)",
     ] {
         assert!(entity.contains(variant), "{variant}: {entity}");
     }
@@ -834,7 +834,8 @@ fn polymorphic_types_get_an_any_enum() {
         has_arm(
             entity,
             "\"microsoft.graph.callrecords.callrecord\"",
-            "::core::option::Option::Some(source.read().map(Self::CallRecord))"
+            "::core::option::Option::Some(\
+             source.read().map(|value| Self::CallRecord(::std::boxed::Box::new(value))))"
         ),
         "{entity}"
     );
