@@ -3599,6 +3599,17 @@ mod tests {
         assert_eq!(serde_json::to_string(&outer).unwrap(), r#"{"tags":["b"]}"#);
     }
 
+    /// Every struct has one, mostly empty: its size is paid per object read.
+    #[test]
+    fn properties_are_one_pointer() {
+        let word = std::mem::size_of::<usize>();
+        assert_eq!(std::mem::size_of::<Properties>(), word);
+        let mut props = Properties::new();
+        props.insert("@odata.etag", Value::from("W/1"));
+        props.insert("x", Value::from(1));
+        assert_eq!(props.len(), 2, "an allocated list still reads as one");
+    }
+
     #[test]
     fn properties_are_a_map_that_keeps_its_order() {
         let mut props = Properties::new();
