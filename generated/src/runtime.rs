@@ -952,8 +952,8 @@ impl<T> From<T> for Field<Box<T>> {
 /// name to JSON value that keeps the order the properties came in.
 ///
 /// A list of pairs rather than `serde_json::Map`: most objects have none or a
-/// few (`@odata.etag`, `@odata.context`), for which a `Vec` is the smallest map
-/// there is (nothing allocated while empty), and keeping the order needs no
+/// few (`@odata.etag`, `@odata.context`), for which a list is the smallest map
+/// there is (one pointer, nothing allocated while empty), and keeping the order needs no
 /// serde_json feature that would change every `Map` of the application. Lookups
 /// go through the list, so they take time in its length; reading JSON never
 /// relies on them for long lists (see [`Entries`]), and [`insert`](Self::insert)
@@ -988,18 +988,16 @@ const KNOWN_NAMES: [&str; 8] = [
     "@odata.editLink",
 ];
 
+fn known_name(key: &str) -> Option<&'static str> {
+    KNOWN_NAMES.iter().copied().find(|known| *known == key)
+}
+
 fn name(key: &str) -> Name {
-    match KNOWN_NAMES.iter().find(|known| **known == key) {
-        Some(known) => Cow::Borrowed(known),
-        None => Cow::Owned(key.to_owned()),
-    }
+    known_name(key).map_or_else(|| Cow::Owned(key.to_owned()), Cow::Borrowed)
 }
 
 fn owned_name(key: String) -> Name {
-    match KNOWN_NAMES.iter().find(|known| **known == key) {
-        Some(known) => Cow::Borrowed(known),
-        None => Cow::Owned(key),
-    }
+    known_name(&key).map_or(Cow::Owned(key), Cow::Borrowed)
 }
 
 /// Up to this many properties a new one is looked for before it is added (see
@@ -1069,7 +1067,7 @@ impl Properties {
     /// Adds a property that is not there yet.
     fn push(&mut self, name: Name, value: Value) {
         // The first allocation holds two: an object has mostly none, one or two
-        // (an etag and a context), where `Vec` would start with four.
+        // (an etag and a context), where a push would make room for four.
         if self.entries.capacity() == 0 {
             self.entries.reserve_exact(2);
         }

@@ -604,7 +604,7 @@ mod tests {
 
     #[test]
     fn tests_are_left_out_of_the_sources_hash() {
-        use source_tests::{is_test_file, without_tests};
+        use source_tests::{is_test_file, without_tests, MARK};
         assert!(is_test_file(Path::new("src/emit/tests.rs")));
         assert!(is_test_file(Path::new("src/emit/tests_features.rs")));
         assert!(!is_test_file(Path::new("src/emit/types.rs")));
@@ -622,7 +622,6 @@ mod tests {
         for dir in ["src/emit", "src/model", "src/parse"] {
             for entry in fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)).unwrap() {
                 let path = entry.unwrap().path();
-                const MARK: &[u8] = b"\n#[cfg(test)]\nmod tests {\n";
                 let Ok(text) = fs::read(&path) else { continue };
                 if path.extension().is_some_and(|e| e == "rs")
                     && !is_test_file(&path)

@@ -211,15 +211,16 @@ fn split_url(url: &str) -> Url {
     }
 }
 
-/// Decoded `name=value` pairs of a query string: `+` is a space, as in HTML
-/// forms and as the docs use it (`$filter=a+eq+'b'`), and `%2B` a plus.
+/// Decoded `name=value` pairs of a query string (see `model::path::query_decode`).
 pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    let decode =
+        |text: &str| String::from_utf8_lossy(&crate::model::path::query_decode(text)).into_owned();
     query
         .split('&')
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (n, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(&n.replace('+', " ")), decode(&v.replace('+', " ")))
+            (decode(n), decode(v))
         })
         .collect()
 }

@@ -11,11 +11,13 @@ pub fn is_test_file(path: &Path) -> bool {
         .is_some_and(|s| s == "tests" || s.starts_with("tests_"))
 }
 
+/// How a file's test module starts.
+pub const MARK: &[u8] = b"\n#[cfg(test)]\nmod tests {\n";
+
 /// `text` without its `#[cfg(test)] mod tests { .. }` when that module closes the
 /// file (its closing brace is the first one in column 0 and the last line): a
 /// module anywhere else is kept, which at worst changes the hash needlessly.
 pub fn without_tests(text: &[u8]) -> &[u8] {
-    const MARK: &[u8] = b"\n#[cfg(test)]\nmod tests {\n";
     let Some(at) = text.windows(MARK.len()).position(|w| w == MARK) else {
         return text;
     };

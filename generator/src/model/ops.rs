@@ -64,12 +64,12 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
             .as_ref()
             .and_then(|r| r.status)
             .unwrap_or_else(|| default_status(&t.method, response.is_some()));
-        let body = match adds_reference(&t.method, &template) {
-            true => Some((super::REFERENCE.to_string(), false)),
-            false => body
-                .clone()
+        let body = if adds_reference(&t.method, &template) {
+            Some((super::REFERENCE.to_string(), false))
+        } else {
+            body.clone()
                 .or_else(|| answered_type_sent(b, page, t, status, response.as_ref()))
-                .or_else(|| untyped_body_shown(b, page, t)),
+                .or_else(|| untyped_body_shown(b, page, t))
         };
         ops.push(Operation {
             name,

@@ -57,8 +57,13 @@ pub fn parse_template_reporting(path: &str) -> Result<(PathTemplate, Vec<String>
 /// here would be encoded twice and a `+` sent as a plus. Text whose escapes do
 /// not decode to UTF-8 is kept as written.
 fn query_text(text: &str) -> String {
-    let text = text.replace('+', " ");
-    String::from_utf8(percent_decode(&text)).unwrap_or(text)
+    String::from_utf8(query_decode(text)).unwrap_or_else(|_| text.replace('+', " "))
+}
+
+/// The bytes a query's name or value stands for: `+` is a space there (as in
+/// HTML forms, and as the docs write `$filter=a+eq+'b'`), `%2B` a plus.
+pub(crate) fn query_decode(text: &str) -> Vec<u8> {
+    percent_decode(&text.replace('+', " "))
 }
 
 /// The bytes `text` percent-encodes (an invalid escape stays as it is).
