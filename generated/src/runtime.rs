@@ -31,6 +31,11 @@ use std::fmt;
 use std::marker::PhantomData;
 use thin_vec::ThinVec;
 
+/// An immutable string one pointer wide (the `arcstr` crate): what an
+/// `@odata.type` and an enum value the docs do not list are kept as. A struct
+/// has one of each kind of field per object read, and `String` is three words.
+pub use arcstr::ArcStr;
+
 /// HTTP method of a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -972,32 +977,28 @@ pub struct Properties {
     entries: ThinVec<(Name, Value)>,
 }
 
-/// A property name: the OData annotations services send on most objects are
-/// not allocated for each of them.
-type Name = Cow<'static, str>;
+/// A property name, one pointer wide: the OData annotations services send on
+/// most objects are static, not allocated for each of them.
+type Name = ArcStr;
 
 /// Annotation names kept without an allocation of their own (see [`Name`]).
-const KNOWN_NAMES: [&str; 8] = [
-    "@odata.context",
-    "@odata.etag",
-    "@odata.id",
-    "@odata.type",
-    "@odata.nextLink",
-    "@odata.deltaLink",
-    "@odata.count",
-    "@odata.editLink",
+const KNOWN_NAMES: [ArcStr; 8] = [
+    arcstr::literal!("@odata.context"),
+    arcstr::literal!("@odata.etag"),
+    arcstr::literal!("@odata.id"),
+    arcstr::literal!("@odata.type"),
+    arcstr::literal!("@odata.nextLink"),
+    arcstr::literal!("@odata.deltaLink"),
+    arcstr::literal!("@odata.count"),
+    arcstr::literal!("@odata.editLink"),
 ];
 
-fn known_name(key: &str) -> Option<&'static str> {
-    KNOWN_NAMES.iter().copied().find(|known| *known == key)
-}
-
 fn name(key: &str) -> Name {
-    known_name(key).map_or_else(|| Cow::Owned(key.to_owned()), Cow::Borrowed)
-}
-
-fn owned_name(key: String) -> Name {
-    known_name(&key).map_or(Cow::Owned(key), Cow::Borrowed)
+    KNOWN_NAMES
+        .iter()
+        .find(|known| known.as_str() == key)
+        .cloned()
+        .unwrap_or_else(|| ArcStr::from(key))
 }
 
 /// Up to this many properties a new one is looked for before it is added (see
@@ -1058,7 +1059,7 @@ impl Properties {
         match self.get_mut(&key) {
             Some(slot) => Some(std::mem::replace(slot, value)),
             None => {
-                self.push(owned_name(key), value);
+                self.push(name(&key), value);
                 None
             }
         }
@@ -1160,7 +1161,7 @@ impl Properties {
         self.entries.extend(
             pairs
                 .into_iter()
-                .map(|(key, value)| (owned_name(key), value)),
+                .map(|(key, value)| (name(&key), value)),
         );
         if self.entries.len() > before {
             self.settle(&mut []);
@@ -1265,7 +1266,7 @@ impl Iterator for IntoIter {
     fn next(&mut self) -> Option<Self::Item> {
         self.0
             .next()
-            .map(|(name, value)| (name.into_owned(), value))
+            .map(|(name, value)| (name.to_string(), value))
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.0.size_hint()
@@ -1276,7 +1277,7 @@ impl DoubleEndedIterator for IntoIter {
     fn next_back(&mut self) -> Option<Self::Item> {
         self.0
             .next_back()
-            .map(|(name, value)| (name.into_owned(), value))
+            .map(|(name, value)| (name.to_string(), value))
     }
 }
 
@@ -1328,7 +1329,7 @@ impl From<Map<String, Value>> for Properties {
         Properties {
             entries: map
                 .into_iter()
-                .map(|(key, value)| (owned_name(key), value))
+                .map(|(key, value)| (name(&key), value))
                 .collect(),
         }
     }
@@ -1411,7 +1412,7 @@ pub trait Object: Default {
         writer: &mut ObjectWriter<'a, M>,
     ) -> Result<(), M::Error>;
     /// The `@odata.type` and the additional properties.
-    fn parts(&mut self) -> (&mut Option<Box<str>>, &mut Properties);
+    fn parts(&mut self) -> (&mut Option<ArcStr>, &mut Properties);
 }
 
 /// The entries of a JSON object being read by [`Object::read_field`]: serde's
@@ -1677,10 +1678,10 @@ pub fn read_boxed<'de, A: MapAccess<'de>, T: Lenient>(
 /// Reads the `@odata.type`: a string, else it is kept in `rest`.
 pub fn read_tag<'de, A: MapAccess<'de>>(
     map: &mut Entries<A>,
-    slot: &mut Option<Box<str>>,
+    slot: &mut Option<ArcStr>,
     rest: &mut Properties,
 ) -> Result<(), A::Error> {
-    match map.map.next_value_seed(Seed::<Box<str>>(PhantomData))? {
+    match map.map.next_value_seed(Seed::<ArcStr>(PhantomData))? {
         Ok(tag) => {
             *slot = Some(tag);
             map.forget(rest, ODATA_TYPE);
@@ -1901,11 +1902,11 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
 
     /// Writes the `@odata.type`, and takes the additional properties that
     /// [`finish`](Self::finish) writes.
-    pub fn start(&mut self, odata_type: &'a Option<Box<str>>, additional: &'a Properties) {
+    pub fn start(&mut self, odata_type: &'a Option<ArcStr>, additional: &'a Properties) {
         self.additional = Some(additional);
         self.keys = additional.keys().fold(0, |keys, key| keys | key_bit(key));
         if let Some(tag) = odata_type {
-            self.entry(ODATA_TYPE, tag);
+            self.entry(ODATA_TYPE, tag.as_str());
         }
     }
 
@@ -2253,7 +2254,7 @@ pub trait Source {
 /// The rest of the JSON object, when `@odata.type` was its first key: read
 /// straight into the variant, nothing buffered.
 struct Streamed<'m, 'de, A> {
-    tag: Option<Box<str>>,
+    tag: Option<ArcStr>,
     map: &'m mut Entries<A>,
     input: PhantomData<&'de ()>,
 }
@@ -2273,7 +2274,7 @@ impl<'de, A: MapAccess<'de>> Source for Streamed<'_, 'de, A> {
 /// order, and the variant is read from that list.
 struct Late<'m, 'de, B, A> {
     base: &'m mut B,
-    tag: Option<Box<str>>,
+    tag: Option<ArcStr>,
     map: &'m mut Entries<A>,
     input: PhantomData<&'de ()>,
 }
@@ -2288,7 +2289,7 @@ impl<'de, B: Object, A: MapAccess<'de>> Source for Late<'_, 'de, B, A> {
         // Unreachable: a struct's keys are strings and `Value` takes any value.
         written.map_err(de::Error::custom)?;
         if let Some(tag) = self.tag.take() {
-            pairs.push((ODATA_TYPE.to_owned(), Value::String(tag.into())));
+            pairs.push((ODATA_TYPE.to_owned(), Value::String(tag.to_string())));
         }
         while let Some(entry) = self.map.map.next_entry::<String, Value>()? {
             pairs.push(entry);
@@ -2358,7 +2359,7 @@ fn read_poly<'de, T: Poly, A: MapAccess<'de>>(map: &mut Entries<A>) -> Result<T,
             first = false;
             continue;
         }
-        let tag = match map.map.next_value_seed(Seed::<Box<str>>(PhantomData))? {
+        let tag = match map.map.next_value_seed(Seed::<ArcStr>(PhantomData))? {
             Ok(tag) => tag,
             Err(json) => {
                 // Not a string: kept, and the value stays of the base type.
@@ -2432,13 +2433,10 @@ impl Lenient for String {
     }
 }
 
-/// What an `@odata.type` is kept as: two words, not a `String`'s three.
-impl Lenient for Box<str> {
+/// What an `@odata.type` is kept as (see [`ArcStr`]).
+impl Lenient for ArcStr {
     fn str(value: &str) -> Result<Self, Value> {
-        Ok(Box::from(value))
-    }
-    fn string(value: String) -> Result<Self, Value> {
-        Ok(value.into_boxed_str())
+        Ok(ArcStr::from(value))
     }
 }
 

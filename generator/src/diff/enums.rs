@@ -5,7 +5,7 @@ use super::types::by_name;
 use super::{feature, fold, side, Change, Found, Impact, Kind};
 use crate::model::{EnumDef, Model, Source};
 
-/// The name of the fallback variant of generated enums (`Unknown(String)`), in
+/// The name of the fallback variant of generated enums (`Unknown(ArcStr)`), in
 /// lower case: a member of that name takes it, and the fallback gets another one.
 const FALLBACK: &str = "unknown";
 
@@ -106,7 +106,7 @@ fn compare_enum(o: &EnumDef, n: &EnumDef, found: &mut Found) {
     {
         // Enums derive `PartialOrd` in declaration order, the fallback last.
         let (impact, note) = if fold(&m.name) == FALLBACK {
-            (Impact::Breaking, "the member takes the name of the fallback variant `Unknown(String)`, which is renamed")
+            (Impact::Breaking, "the member takes the name of the fallback variant `Unknown(ArcStr)`, which is renamed")
         } else {
             (
                 Impact::Additive,

@@ -99,7 +99,7 @@ fn definition(info: &EnumInfo<'_>, name: &Ident, variants: &Variants<'_>) -> Tok
         pub enum #name {
             #(#members)*
             /// A value the docs do not list, exactly as the service sent it.
-            #fallback(::std::string::String),
+            #fallback(crate::runtime::ArcStr),
         }
     }
 }
@@ -115,7 +115,7 @@ fn conversions(name: &Ident, variants: &Variants<'_>) -> TokenStream {
         let text = &member.name;
         quote!(#text => Self::#variant,)
     });
-    let unknown = quote!(Self::#fallback(::std::string::String::from(value)));
+    let unknown = quote!(Self::#fallback(crate::runtime::ArcStr::from(value)));
     // Without members, a `match` with a lone `_` arm would trip clippy.
     let from_body = if variants.members.is_empty() {
         unknown

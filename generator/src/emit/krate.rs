@@ -458,6 +458,7 @@ pub(crate) fn cargo_toml(
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\
          serde_json = \"1\"\n\
          thin-vec = \"0.2\"\n\
+         arcstr = {{ version = \"1.2\", default-features = false }}\n\
          # The client (feature `client`) and its reqwest transport (feature `reqwest`).\n\
          http = {{ version = \"1\", optional = true }}\n\
          futures-core = {{ version = \"0.3\", optional = true, default-features = false }}\n\

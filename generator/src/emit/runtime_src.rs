@@ -30,6 +30,11 @@ use std::fmt;
 use std::marker::PhantomData;
 use thin_vec::ThinVec;
 
+/// An immutable string one pointer wide (the `arcstr` crate): what an
+/// `@odata.type` and an enum value the docs do not list are kept as. A struct
+/// has one of each kind of field per object read, and `String` is three words.
+pub use arcstr::ArcStr;
+
 /// HTTP method of a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -971,32 +976,28 @@ pub struct Properties {
     entries: ThinVec<(Name, Value)>,
 }
 
-/// A property name: the OData annotations services send on most objects are
-/// not allocated for each of them.
-type Name = Cow<'static, str>;
+/// A property name, one pointer wide: the OData annotations services send on
+/// most objects are static, not allocated for each of them.
+type Name = ArcStr;
 
 /// Annotation names kept without an allocation of their own (see [`Name`]).
-const KNOWN_NAMES: [&str; 8] = [
-    "@odata.context",
-    "@odata.etag",
-    "@odata.id",
-    "@odata.type",
-    "@odata.nextLink",
-    "@odata.deltaLink",
-    "@odata.count",
-    "@odata.editLink",
+const KNOWN_NAMES: [ArcStr; 8] = [
+    arcstr::literal!("@odata.context"),
+    arcstr::literal!("@odata.etag"),
+    arcstr::literal!("@odata.id"),
+    arcstr::literal!("@odata.type"),
+    arcstr::literal!("@odata.nextLink"),
+    arcstr::literal!("@odata.deltaLink"),
+    arcstr::literal!("@odata.count"),
+    arcstr::literal!("@odata.editLink"),
 ];
 
-fn known_name(key: &str) -> Option<&'static str> {
-    KNOWN_NAMES.iter().copied().find(|known| *known == key)
-}
-
 fn name(key: &str) -> Name {
-    known_name(key).map_or_else(|| Cow::Owned(key.to_owned()), Cow::Borrowed)
-}
-
-fn owned_name(key: String) -> Name {
-    known_name(&key).map_or(Cow::Owned(key), Cow::Borrowed)
+    KNOWN_NAMES
+        .iter()
+        .find(|known| known.as_str() == key)
+        .cloned()
+        .unwrap_or_else(|| ArcStr::from(key))
 }
 
 /// Up to this many properties a new one is looked for before it is added (see
@@ -1057,7 +1058,7 @@ impl Properties {
         match self.get_mut(&key) {
             Some(slot) => Some(std::mem::replace(slot, value)),
             None => {
-                self.push(owned_name(key), value);
+                self.push(name(&key), value);
                 None
             }
         }
@@ -1156,11 +1157,8 @@ impl Properties {
     /// (the last value of a name wins).
     fn append_all(&mut self, pairs: impl IntoIterator<Item = (String, Value)>) {
         let before = self.entries.len();
-        self.entries.extend(
-            pairs
-                .into_iter()
-                .map(|(key, value)| (owned_name(key), value)),
-        );
+        self.entries
+            .extend(pairs.into_iter().map(|(key, value)| (name(&key), value)));
         if self.entries.len() > before {
             self.settle(&mut []);
         }
@@ -1262,9 +1260,7 @@ pub struct IntoIter(thin_vec::IntoIter<(Name, Value)>);
 impl Iterator for IntoIter {
     type Item = (String, Value);
     fn next(&mut self) -> Option<Self::Item> {
-        self.0
-            .next()
-            .map(|(name, value)| (name.into_owned(), value))
+        self.0.next().map(|(name, value)| (name.to_string(), value))
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.0.size_hint()
@@ -1275,7 +1271,7 @@ impl DoubleEndedIterator for IntoIter {
     fn next_back(&mut self) -> Option<Self::Item> {
         self.0
             .next_back()
-            .map(|(name, value)| (name.into_owned(), value))
+            .map(|(name, value)| (name.to_string(), value))
     }
 }
 
@@ -1327,7 +1323,7 @@ impl From<Map<String, Value>> for Properties {
         Properties {
             entries: map
                 .into_iter()
-                .map(|(key, value)| (owned_name(key), value))
+                .map(|(key, value)| (name(&key), value))
                 .collect(),
         }
     }
@@ -1410,7 +1406,7 @@ pub trait Object: Default {
         writer: &mut ObjectWriter<'a, M>,
     ) -> Result<(), M::Error>;
     /// The `@odata.type` and the additional properties.
-    fn parts(&mut self) -> (&mut Option<Box<str>>, &mut Properties);
+    fn parts(&mut self) -> (&mut Option<ArcStr>, &mut Properties);
 }
 
 /// The entries of a JSON object being read by [`Object::read_field`]: serde's
@@ -1676,10 +1672,10 @@ pub fn read_boxed<'de, A: MapAccess<'de>, T: Lenient>(
 /// Reads the `@odata.type`: a string, else it is kept in `rest`.
 pub fn read_tag<'de, A: MapAccess<'de>>(
     map: &mut Entries<A>,
-    slot: &mut Option<Box<str>>,
+    slot: &mut Option<ArcStr>,
     rest: &mut Properties,
 ) -> Result<(), A::Error> {
-    match map.map.next_value_seed(Seed::<Box<str>>(PhantomData))? {
+    match map.map.next_value_seed(Seed::<ArcStr>(PhantomData))? {
         Ok(tag) => {
             *slot = Some(tag);
             map.forget(rest, ODATA_TYPE);
@@ -1900,11 +1896,11 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
 
     /// Writes the `@odata.type`, and takes the additional properties that
     /// [`finish`](Self::finish) writes.
-    pub fn start(&mut self, odata_type: &'a Option<Box<str>>, additional: &'a Properties) {
+    pub fn start(&mut self, odata_type: &'a Option<ArcStr>, additional: &'a Properties) {
         self.additional = Some(additional);
         self.keys = additional.keys().fold(0, |keys, key| keys | key_bit(key));
         if let Some(tag) = odata_type {
-            self.entry(ODATA_TYPE, tag);
+            self.entry(ODATA_TYPE, tag.as_str());
         }
     }
 
@@ -2252,7 +2248,7 @@ pub trait Source {
 /// The rest of the JSON object, when `@odata.type` was its first key: read
 /// straight into the variant, nothing buffered.
 struct Streamed<'m, 'de, A> {
-    tag: Option<Box<str>>,
+    tag: Option<ArcStr>,
     map: &'m mut Entries<A>,
     input: PhantomData<&'de ()>,
 }
@@ -2272,7 +2268,7 @@ impl<'de, A: MapAccess<'de>> Source for Streamed<'_, 'de, A> {
 /// order, and the variant is read from that list.
 struct Late<'m, 'de, B, A> {
     base: &'m mut B,
-    tag: Option<Box<str>>,
+    tag: Option<ArcStr>,
     map: &'m mut Entries<A>,
     input: PhantomData<&'de ()>,
 }
@@ -2287,7 +2283,7 @@ impl<'de, B: Object, A: MapAccess<'de>> Source for Late<'_, 'de, B, A> {
         // Unreachable: a struct's keys are strings and `Value` takes any value.
         written.map_err(de::Error::custom)?;
         if let Some(tag) = self.tag.take() {
-            pairs.push((ODATA_TYPE.to_owned(), Value::String(tag.into())));
+            pairs.push((ODATA_TYPE.to_owned(), Value::String(tag.to_string())));
         }
         while let Some(entry) = self.map.map.next_entry::<String, Value>()? {
             pairs.push(entry);
@@ -2357,7 +2353,7 @@ fn read_poly<'de, T: Poly, A: MapAccess<'de>>(map: &mut Entries<A>) -> Result<T,
             first = false;
             continue;
         }
-        let tag = match map.map.next_value_seed(Seed::<Box<str>>(PhantomData))? {
+        let tag = match map.map.next_value_seed(Seed::<ArcStr>(PhantomData))? {
             Ok(tag) => tag,
             Err(json) => {
                 // Not a string: kept, and the value stays of the base type.
@@ -2431,13 +2427,10 @@ impl Lenient for String {
     }
 }
 
-/// What an `@odata.type` is kept as: two words, not a `String`'s three.
-impl Lenient for Box<str> {
+/// What an `@odata.type` is kept as (see [`ArcStr`]).
+impl Lenient for ArcStr {
     fn str(value: &str) -> Result<Self, Value> {
-        Ok(Box::from(value))
-    }
-    fn string(value: String) -> Result<Self, Value> {
-        Ok(value.into_boxed_str())
+        Ok(ArcStr::from(value))
     }
 }
 
@@ -2652,7 +2645,7 @@ mod tests {
     enum Access {
         Read,
         Write,
-        Unknown(String),
+        Unknown(ArcStr),
     }
 
     impl StrEnum for Access {
@@ -2667,7 +2660,7 @@ mod tests {
             match value {
                 "read" => Access::Read,
                 "write" => Access::Write,
-                other => Access::Unknown(other.to_string()),
+                other => Access::Unknown(ArcStr::from(other)),
             }
         }
     }
@@ -2832,7 +2825,7 @@ mod tests {
 
     #[derive(Debug, Default, PartialEq)]
     struct Thing {
-        odata_type: Option<Box<str>>,
+        odata_type: Option<ArcStr>,
         name: Field<String>,
         count: Field<i32>,
         additional_properties: Properties,
@@ -2861,7 +2854,7 @@ mod tests {
             writer.field("count", &self.count);
             writer.finish()
         }
-        fn parts(&mut self) -> (&mut Option<Box<str>>, &mut Properties) {
+        fn parts(&mut self) -> (&mut Option<ArcStr>, &mut Properties) {
             (&mut self.odata_type, &mut self.additional_properties)
         }
     }
@@ -3161,7 +3154,7 @@ mod tests {
     /// A struct with a field of each shape the generator emits.
     #[derive(Debug, Default, PartialEq)]
     struct Outer {
-        odata_type: Option<Box<str>>,
+        odata_type: Option<ArcStr>,
         inner: Field<Box<Thing>>,
         things: Field<Vec<Thing>>,
         tags: Field<Vec<String>>,
@@ -3214,7 +3207,7 @@ mod tests {
             writer.field("untyped", &self.untyped);
             writer.finish()
         }
-        fn parts(&mut self) -> (&mut Option<Box<str>>, &mut Properties) {
+        fn parts(&mut self) -> (&mut Option<ArcStr>, &mut Properties) {
             (&mut self.odata_type, &mut self.additional_properties)
         }
     }
@@ -3222,14 +3215,14 @@ mod tests {
     /// A base type `x.shape` and its derived type `x.circle`.
     #[derive(Debug, Default, PartialEq)]
     struct Shape {
-        odata_type: Option<Box<str>>,
+        odata_type: Option<ArcStr>,
         name: Field<String>,
         additional_properties: Properties,
     }
 
     #[derive(Debug, Default, PartialEq)]
     struct Circle {
-        odata_type: Option<Box<str>>,
+        odata_type: Option<ArcStr>,
         name: Field<String>,
         radius: Field<i32>,
         additional_properties: Properties,
@@ -3256,7 +3249,7 @@ mod tests {
             writer.field("name", &self.name);
             writer.finish()
         }
-        fn parts(&mut self) -> (&mut Option<Box<str>>, &mut Properties) {
+        fn parts(&mut self) -> (&mut Option<ArcStr>, &mut Properties) {
             (&mut self.odata_type, &mut self.additional_properties)
         }
     }
@@ -3284,7 +3277,7 @@ mod tests {
             writer.field("radius", &self.radius);
             writer.finish()
         }
-        fn parts(&mut self) -> (&mut Option<Box<str>>, &mut Properties) {
+        fn parts(&mut self) -> (&mut Option<ArcStr>, &mut Properties) {
             (&mut self.odata_type, &mut self.additional_properties)
         }
     }

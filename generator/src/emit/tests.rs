@@ -873,22 +873,22 @@ fn enums_keep_unknown_values() {
         "Unknown,",
         "UnknownFutureValue,",
         "Apply2,",
-        "UnknownValue(::std::string::String),",
+        "UnknownValue(crate::runtime::ArcStr),",
         "Self::Unknown => \"unknown\",",
         "\"Apply\" => Self::Apply2,",
-        "_ => Self::UnknownValue(::std::string::String::from(value)),",
+        "_ => Self::UnknownValue(crate::runtime::ArcStr::from(value)),",
     ] {
         assert!(status.contains(text), "{text}: {status}");
     }
     let repeated = file(&output, "src/graph/repeated.rs");
     assert_eq!(repeated.matches("\"a\" =>").count(), 1, "{repeated}");
     assert!(
-        repeated.contains("UnknownValue2(::std::string::String)"),
+        repeated.contains("UnknownValue2(crate::runtime::ArcStr)"),
         "{repeated}"
     );
     let empty = file(&output, "src/graph/empty.rs");
     assert!(
-        empty.contains("Self::Unknown(::std::string::String::from(value))"),
+        empty.contains("Self::Unknown(crate::runtime::ArcStr::from(value))"),
         "{empty}"
     );
     assert!(file(&output, "src/runtime_2/mode.rs").contains("Self_,"));

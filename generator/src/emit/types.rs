@@ -51,7 +51,7 @@ pub(crate) fn struct_item(index: &Index<'_>, info: &TypeInfo<'_>) -> TokenStream
         #[derive(Clone, Debug, Default #eq_derive)]
         pub struct #name {
             /// The `@odata.type` of the value, e.g. `#microsoft.graph.user`, when it has one.
-            pub #odata_type: ::core::option::Option<::std::boxed::Box<str>>,
+            pub #odata_type: ::core::option::Option<crate::runtime::ArcStr>,
             #(#definitions)*
             /// The properties the docs do not describe (and values that do not have
             /// the documented type), kept so that a round trip loses nothing.
@@ -131,7 +131,7 @@ fn object_impl(
             fn parts(
                 &mut self,
             ) -> (
-                &mut ::core::option::Option<::std::boxed::Box<str>>,
+                &mut ::core::option::Option<crate::runtime::ArcStr>,
                 &mut crate::runtime::Properties,
             ) {
                 (&mut self.#odata_type, &mut self.#additional)
