@@ -982,7 +982,7 @@ pub struct Properties {
 type Name = ArcStr;
 
 /// Annotation names kept without an allocation of their own (see [`Name`]).
-const KNOWN_NAMES: [ArcStr; 8] = [
+static KNOWN_NAMES: [ArcStr; 8] = [
     arcstr::literal!("@odata.context"),
     arcstr::literal!("@odata.etag"),
     arcstr::literal!("@odata.id"),
@@ -1158,11 +1158,8 @@ impl Properties {
     /// (the last value of a name wins).
     fn append_all(&mut self, pairs: impl IntoIterator<Item = (String, Value)>) {
         let before = self.entries.len();
-        self.entries.extend(
-            pairs
-                .into_iter()
-                .map(|(key, value)| (name(&key), value)),
-        );
+        self.entries
+            .extend(pairs.into_iter().map(|(key, value)| (name(&key), value)));
         if self.entries.len() > before {
             self.settle(&mut []);
         }
@@ -1264,9 +1261,7 @@ pub struct IntoIter(thin_vec::IntoIter<(Name, Value)>);
 impl Iterator for IntoIter {
     type Item = (String, Value);
     fn next(&mut self) -> Option<Self::Item> {
-        self.0
-            .next()
-            .map(|(name, value)| (name.to_string(), value))
+        self.0.next().map(|(name, value)| (name.to_string(), value))
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.0.size_hint()

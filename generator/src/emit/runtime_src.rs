@@ -981,7 +981,7 @@ pub struct Properties {
 type Name = ArcStr;
 
 /// Annotation names kept without an allocation of their own (see [`Name`]).
-const KNOWN_NAMES: [ArcStr; 8] = [
+static KNOWN_NAMES: [ArcStr; 8] = [
     arcstr::literal!("@odata.context"),
     arcstr::literal!("@odata.etag"),
     arcstr::literal!("@odata.id"),
@@ -3599,6 +3599,19 @@ mod tests {
         props.insert("@odata.etag", Value::from("W/1"));
         props.insert("x", Value::from(1));
         assert_eq!(props.len(), 2, "an allocated list still reads as one");
+    }
+
+    #[test]
+    fn tags_and_unlisted_enum_values_are_one_pointer() {
+        let word = std::mem::size_of::<usize>();
+        assert_eq!(std::mem::size_of::<Option<ArcStr>>(), word);
+        // The enum's tag fits beside the pointer, and so does the field's.
+        assert_eq!(std::mem::size_of::<Access>(), 2 * word);
+        assert_eq!(std::mem::size_of::<Field<Access>>(), 2 * word);
+        for known in &KNOWN_NAMES {
+            assert!(ArcStr::is_static(&name(known)), "{known}");
+        }
+        assert!(!ArcStr::is_static(&name("@odata.other")));
     }
 
     #[test]
