@@ -10,8 +10,9 @@
 //!
 //! Each version's replay program (`docbind::replay`) is built by the same
 //! `cargo build` and run: every request example with a response example called
-//! through the client against a local server; its summary line and one line per
-//! mismatch are printed, and matched and deserialized calls have floors.
+//! through the client against a local server; its summary line and the first
+//! mismatches are printed (all of them go to `replay-mismatches.txt` in the
+//! version's scratch dir), and matched and deserialized calls have floors.
 //!
 //! The examples of `everyday/` are built against the v1.0 crate too, by the same
 //! `cargo build` (a package of the workspace that lists the very files), and run:
@@ -236,9 +237,7 @@ fn check_version(v: &Version, work: &Path) -> Result<String, String> {
     }
     let replayed = replay(&v.crate_name, &v.dir, v.name);
     println!("{}", replayed.summary);
-    for line in &replayed.mismatches {
-        println!("{line}");
-    }
+    print_mismatches(&replayed.mismatches, &v.dir.join("replay-mismatches.txt"));
     let (matched_floor, deserialized_floor) = REPLAY_FLOOR
         .iter()
         .find(|(name, _, _)| *name == v.name)
@@ -480,4 +479,26 @@ fn deterministic(
         return Err("the model differs when the files are read in another order".into());
     }
     Ok(())
+}
+
+/// Mismatch lines shown in the test output; all of them go to a file.
+const MISMATCHES_SHOWN: usize = 20;
+
+/// The first mismatches of a replay, and the file that lists every one (a
+/// thousand lines in CI output hide the rest of it).
+fn print_mismatches(lines: &[String], file: &Path) {
+    for line in lines.iter().take(MISMATCHES_SHOWN) {
+        println!("{line}");
+    }
+    if lines.len() > MISMATCHES_SHOWN {
+        let written = std::fs::write(file, lines.join("\n") + "\n");
+        let place = match written {
+            Ok(()) => format!("all of them in {}", file.display()),
+            Err(e) => format!("not written to {}: {e}", file.display()),
+        };
+        println!(
+            "  ... {} more mismatches; {place}",
+            lines.len() - MISMATCHES_SHOWN
+        );
+    }
 }
