@@ -32,8 +32,10 @@ use std::marker::PhantomData;
 use thin_vec::ThinVec;
 
 /// An immutable string one pointer wide (the `arcstr` crate): what an
-/// `@odata.type` and an enum value the docs do not list are kept as. A struct
-/// has one of each kind of field per object read, and `String` is three words.
+/// `@odata.type` and an enum value the docs do not list are kept as. Every
+/// struct has an `@odata.type` and most have enum fields, so one word where a
+/// `String` takes three adds up over a list of objects. Read it with
+/// `as_str()` (or `&*s`), make one with `"text".into()`.
 pub use arcstr::ArcStr;
 
 /// HTTP method of a request.
