@@ -4,6 +4,10 @@
 
 use std::path::Path;
 
+/// The folders (of the generator package) whose sources make the hash, beside
+/// the few single files `build.rs` names.
+pub const HASHED_DIRS: &[&str] = &["src/emit", "src/model", "src/parse"];
+
 /// A file of tests only: `tests.rs`, `tests_*.rs`.
 pub fn is_test_file(path: &Path) -> bool {
     path.file_stem()

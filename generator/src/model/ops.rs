@@ -120,16 +120,13 @@ pub fn page_operations(b: &mut Builder, page: &Page) -> Vec<Operation> {
 fn response_ref(b: &mut Builder, page: &Page) -> Option<TypeRef> {
     let facts = page.response.as_ref()?;
     match &facts.ty {
-        Some(t) if t.link.is_some() => return Some(t.clone()),
+        Some(t) if t.link.is_some() => Some(t.clone()),
         // A primitive the prose names without a link ("a String collection")
         // gives way to the examples' annotation, which shows what comes back.
-        Some(t) => {
-            return Some(annotated_response(b, page, facts.line).unwrap_or_else(|| t.clone()))
-        }
-        None if facts.no_body => return None,
-        None => {}
+        Some(t) => Some(annotated_response(b, page, facts.line).unwrap_or_else(|| t.clone())),
+        None if facts.no_body => None,
+        None => annotated_response(b, page, facts.line),
     }
-    annotated_response(b, page, facts.line)
 }
 
 /// The `@odata.type` the annotations of the page's response examples state, if
