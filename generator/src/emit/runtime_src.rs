@@ -1526,6 +1526,78 @@ pub trait Lenient: Sized {
     fn seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Result<Self, Value>, A::Error> {
         Value::deserialize(SeqAccessDeserializer::new(seq)).map(Err)
     }
+    /// [`Lenient::map`] into a box: a generated struct is read straight into
+    /// its box, rather than read, then moved there.
+    fn map_boxed<'de, A: MapAccess<'de>>(map: A) -> Result<Result<Box<Self>, Value>, A::Error> {
+        Ok(Self::map(map)?.map(Box::new))
+    }
+}
+
+/// A property: `null` is [`Field::Null`], any other value what `T` makes of it.
+/// Reading a field is then one `deserialize_any`, with no `deserialize_option`
+/// (and its look at the input) before it.
+impl<T: Lenient> Lenient for Field<T> {
+    fn null() -> Result<Self, Value> {
+        Ok(Field::Null)
+    }
+    fn bool(value: bool) -> Result<Self, Value> {
+        T::bool(value).map(Field::Value)
+    }
+    fn i64(value: i64) -> Result<Self, Value> {
+        T::i64(value).map(Field::Value)
+    }
+    fn u64(value: u64) -> Result<Self, Value> {
+        T::u64(value).map(Field::Value)
+    }
+    fn f64(value: f64) -> Result<Self, Value> {
+        T::f64(value).map(Field::Value)
+    }
+    fn str(value: &str) -> Result<Self, Value> {
+        T::str(value).map(Field::Value)
+    }
+    fn string(value: String) -> Result<Self, Value> {
+        T::string(value).map(Field::Value)
+    }
+    fn map<'de, A: MapAccess<'de>>(map: A) -> Result<Result<Self, Value>, A::Error> {
+        Ok(T::map(map)?.map(Field::Value))
+    }
+    fn seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Result<Self, Value>, A::Error> {
+        Ok(T::seq(seq)?.map(Field::Value))
+    }
+}
+
+/// A boxed property: what `T` makes of the value, in a box. (Not `Box<T>`
+/// itself: a crate may implement [`Object`] for a `Box` of its own type.)
+struct Boxed<T>(Box<T>);
+
+impl<T: Lenient> Lenient for Boxed<T> {
+    fn null() -> Result<Self, Value> {
+        T::null().map(|value| Boxed(Box::new(value)))
+    }
+    fn bool(value: bool) -> Result<Self, Value> {
+        T::bool(value).map(|value| Boxed(Box::new(value)))
+    }
+    fn i64(value: i64) -> Result<Self, Value> {
+        T::i64(value).map(|value| Boxed(Box::new(value)))
+    }
+    fn u64(value: u64) -> Result<Self, Value> {
+        T::u64(value).map(|value| Boxed(Box::new(value)))
+    }
+    fn f64(value: f64) -> Result<Self, Value> {
+        T::f64(value).map(|value| Boxed(Box::new(value)))
+    }
+    fn str(value: &str) -> Result<Self, Value> {
+        T::str(value).map(|value| Boxed(Box::new(value)))
+    }
+    fn string(value: String) -> Result<Self, Value> {
+        T::string(value).map(|value| Boxed(Box::new(value)))
+    }
+    fn map<'de, A: MapAccess<'de>>(map: A) -> Result<Result<Self, Value>, A::Error> {
+        Ok(T::map_boxed(map)?.map(Boxed))
+    }
+    fn seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Result<Self, Value>, A::Error> {
+        Ok(T::seq(seq)?.map(|value| Boxed(Box::new(value))))
+    }
 }
 
 /// Hands each kind of JSON value to the [`Lenient`] method for it.
@@ -1582,33 +1654,6 @@ impl<'de, T: Lenient> DeserializeSeed<'de> for Seed<T> {
     }
 }
 
-/// A property's value: `null` apart ([`Field::Null`]), then [`Lenient::read`].
-struct Nullable<T>(PhantomData<T>);
-
-impl<'de, T: Lenient> DeserializeSeed<'de> for Nullable<T> {
-    type Value = Result<Field<T>, Value>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_option(self)
-    }
-}
-
-impl<'de, T: Lenient> Visitor<'de> for Nullable<T> {
-    type Value = Result<Field<T>, Value>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Ok(Field::Null))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Ok(Field::Null))
-    }
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        Ok(T::read(deserializer)?.map(Field::Value))
-    }
-}
-
 /// A key of a JSON object, borrowed from the input when it has no escapes.
 struct Key<'de>(Cow<'de, str>);
 
@@ -1645,7 +1690,7 @@ pub fn read_value<'de, A: MapAccess<'de>, T: Lenient>(
     slot: &mut Field<T>,
     rest: &mut Properties,
 ) -> Result<(), A::Error> {
-    match map.map.next_value_seed(Nullable::<T>(PhantomData))? {
+    match map.map.next_value_seed(Seed::<Field<T>>(PhantomData))? {
         Ok(value) => {
             *slot = value;
             map.forget(rest, key);
@@ -1666,8 +1711,8 @@ pub fn read_boxed<'de, A: MapAccess<'de>, T: Lenient>(
     rest: &mut Properties,
 ) -> Result<(), A::Error> {
     let mut value = Field::Absent;
-    read_value(map, key, &mut value, rest)?;
-    *slot = value.map(Box::new);
+    read_value::<A, Boxed<T>>(map, key, &mut value, rest)?;
+    *slot = value.map(|boxed| boxed.0);
     Ok(())
 }
 
@@ -1864,6 +1909,11 @@ impl<T: Object> Lenient for T {
     fn map<'de, A: MapAccess<'de>>(map: A) -> Result<Result<T, Value>, A::Error> {
         let mut value = T::default();
         read_object(&mut Entries::new(map), &mut value)?;
+        Ok(Ok(value))
+    }
+    fn map_boxed<'de, A: MapAccess<'de>>(map: A) -> Result<Result<Box<T>, Value>, A::Error> {
+        let mut value = Box::<T>::default();
+        read_object(&mut Entries::new(map), &mut *value)?;
         Ok(Ok(value))
     }
 }
@@ -2470,10 +2520,38 @@ impl Lenient for serde_json::Number {
     }
 }
 
-/// Any JSON value fits.
+/// Any JSON value fits (through [`Lenient::read`] as a list element; kind by
+/// kind as a property, whose `null` [`Field`] takes first).
 impl Lenient for Value {
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Result<Self, Value>, D::Error> {
         Value::deserialize(deserializer).map(Ok)
+    }
+    fn null() -> Result<Self, Value> {
+        Ok(Value::Null)
+    }
+    fn bool(value: bool) -> Result<Self, Value> {
+        Ok(Value::Bool(value))
+    }
+    fn i64(value: i64) -> Result<Self, Value> {
+        Ok(Value::from(value))
+    }
+    fn u64(value: u64) -> Result<Self, Value> {
+        Ok(Value::from(value))
+    }
+    fn f64(value: f64) -> Result<Self, Value> {
+        Ok(Value::from(value))
+    }
+    fn str(value: &str) -> Result<Self, Value> {
+        Ok(Value::from(value))
+    }
+    fn string(value: String) -> Result<Self, Value> {
+        Ok(Value::String(value))
+    }
+    fn map<'de, A: MapAccess<'de>>(map: A) -> Result<Result<Self, Value>, A::Error> {
+        Value::deserialize(MapAccessDeserializer::new(map)).map(Ok)
+    }
+    fn seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Result<Self, Value>, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq)).map(Ok)
     }
 }
 
