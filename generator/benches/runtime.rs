@@ -5,6 +5,7 @@
 //! cargo bench -p docbind --bench runtime                    # 8 MB per payload, 5 reps
 //! cargo bench -p docbind --bench runtime -- --mb 30 --reps 9
 //! cargo bench -p docbind --bench runtime -- --before DIR    # also a crate an older docbind emitted
+//! cargo bench -p docbind --bench runtime -- --glibc-default  # glibc's moving malloc thresholds
 //! ```
 //!
 //! Under `<target dir>/tmp/docbind-bench/runtime/` it writes the crate docbind emits from
@@ -15,9 +16,14 @@
 //! built in release. The program keeps the candidates that both crates read (the
 //! baseline fails on enum values the docs do not list), repeats them into a JSON
 //! array of `--mb` MB, then for `--reps` rounds, the variants in a rotating order,
-//! times reading it (`serde_json::from_slice`) and writing it back
-//! (`serde_json::to_writer`), and counts the allocations and the peak of live
-//! heap bytes while reading (a counting global allocator). It prints the medians
+//! reads it once untimed, then times reading it (`serde_json::from_slice`) and
+//! writing it back (`serde_json::to_writer`), and counts the allocations and
+//! the peak of live heap bytes while reading (a counting global allocator). The
+//! untimed read, and fixed malloc thresholds (`GLIBC_TUNABLES`, unless it is
+//! set already or `--glibc-default` is given), make each timed read start from
+//! a heap its own variant shaped: without them a variant read after one that
+//! used more memory finds its pages mapped, and one read after a smaller one
+//! page-faults them in. It prints the medians
 //! in MB/s of the input and every ratio docbind / derive, and whether docbind's
 //! round trip gave back the same JSON value.
 //!
@@ -69,6 +75,7 @@ fn main() -> ExitCode {
     let mut mb = 8usize;
     let mut reps = 5usize;
     let mut before: Option<PathBuf> = None;
+    let mut pinned = true;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -81,6 +88,7 @@ fn main() -> ExitCode {
                     .max(1)
             }
             "--before" => before = it.next().map(PathBuf::from),
+            "--glibc-default" => pinned = false,
             _ => {} // `--bench` and whatever else cargo passes
         }
     }
@@ -90,7 +98,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::SUCCESS;
     };
-    match run(&corpus.join("v1.0"), mb, reps, before.as_deref()) {
+    match run(&corpus.join("v1.0"), mb, reps, before.as_deref(), pinned) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             println!("runtime bench: FAILED: {e}");
@@ -99,7 +107,23 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(input: &Path, mb: usize, reps: usize, before: Option<&Path>) -> Result<(), String> {
+/// glibc's malloc settings for the bench program: its default thresholds
+/// move with what was freed last (the heap is given back to the system after
+/// a round when its free top is above twice the largest block freed so far),
+/// so whether a variant page-faults its whole heap again on every round
+/// depends on where its peak falls against that bound; fixed thresholds keep
+/// every variant's heap mapped between rounds. Allocations of 32 MB and more
+/// are still mapped and unmapped each time.
+const GLIBC_TUNABLES: &str =
+    "glibc.malloc.trim_threshold=4294967295:glibc.malloc.mmap_threshold=33554432";
+
+fn run(
+    input: &Path,
+    mb: usize,
+    reps: usize,
+    before: Option<&Path>,
+    pinned: bool,
+) -> Result<(), String> {
     // `<target dir>/tmp`: honours CARGO_TARGET_DIR.
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("docbind-bench/runtime");
     let run = docbind::run_dirs(&[input.to_path_buf()]).map_err(|e| e.to_string())?;
@@ -132,7 +156,11 @@ fn run(input: &Path, mb: usize, reps: usize, before: Option<&Path>) -> Result<()
     );
     cargo(&program, &work.join("target"))?;
     let binary = work.join("target/release/runtime-bench");
-    let status = Command::new(&binary)
+    let mut command = Command::new(&binary);
+    if pinned && std::env::var_os("GLIBC_TUNABLES").is_none() {
+        command.env("GLIBC_TUNABLES", GLIBC_TUNABLES);
+    }
+    let status = command
         .arg(&payloads)
         .arg(mb.to_string())
         .arg(reps.to_string())
@@ -417,8 +445,12 @@ fn median(values: &mut [f64]) -> f64 {
     values[values.len() / 2]
 }
 
-/// Reads and writes `bytes` as `T` once, into `figures`.
+/// Reads and writes `bytes` as `T` once, into `figures`, after an untimed
+/// read of the same type: the timed one then starts from a heap this variant
+/// has grown and freed, not from whatever the variant before it left.
 fn once<T: DeserializeOwned + Serialize>(bytes: &[u8], figures: &mut Figures) {
+    let warm: T = serde_json::from_slice(bytes).expect("the payload reads");
+    drop(warm);
     let live = LIVE.load(Relaxed);
     PEAK.store(live, Relaxed);
     let count = COUNT.load(Relaxed);
@@ -545,7 +577,8 @@ fn main() {
     let mb: usize = args[2].parse().unwrap();
     let reps: usize = args[3].parse().unwrap();
     let read = |name: &str| std::fs::read_to_string(dir.join(format!("{name}.jsonl"))).unwrap();
-    println!("medians of {reps} rounds, variants alternating; MB/s of the input JSON");
+    let malloc = std::env::var("GLIBC_TUNABLES").unwrap_or_else(|_| "glibc's defaults".into());
+    println!("medians of {reps} rounds, variants alternating, each timed read after an untimed one; MB/s of the input JSON; malloc: {malloc}");
     bench::<DOCBIND_USER, BEFORE_USER, DERIVE_USER>("users", &read("users"), mb, reps);
     bench::<DOCBIND_MESSAGE, BEFORE_MESSAGE, DERIVE_MESSAGE>("messages", &read("messages"), mb, reps);
     bench::<DOCBIND_EVENT, BEFORE_EVENT, DERIVE_EVENT>("events", &read("events"), mb, reps);
