@@ -1534,6 +1534,34 @@ pub trait Lenient: Sized {
     }
 }
 
+/// The [`Lenient`] methods of a wrapper of `T` for the kinds it takes as `T`
+/// does, each value wrapped by `$wrap` (for [`Field`] and [`Boxed`]).
+macro_rules! lenient_as_inner {
+    ($wrap:expr) => {
+        fn bool(value: bool) -> Result<Self, Value> {
+            T::bool(value).map($wrap)
+        }
+        fn i64(value: i64) -> Result<Self, Value> {
+            T::i64(value).map($wrap)
+        }
+        fn u64(value: u64) -> Result<Self, Value> {
+            T::u64(value).map($wrap)
+        }
+        fn f64(value: f64) -> Result<Self, Value> {
+            T::f64(value).map($wrap)
+        }
+        fn str(value: &str) -> Result<Self, Value> {
+            T::str(value).map($wrap)
+        }
+        fn string(value: String) -> Result<Self, Value> {
+            T::string(value).map($wrap)
+        }
+        fn seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Result<Self, Value>, A::Error> {
+            Ok(T::seq(seq)?.map($wrap))
+        }
+    };
+}
+
 /// A property: `null` is [`Field::Null`], any other value what `T` makes of it.
 /// Reading a field is then one `deserialize_any`, with no `deserialize_option`
 /// (and its look at the input) before it.
@@ -1541,64 +1569,30 @@ impl<T: Lenient> Lenient for Field<T> {
     fn null() -> Result<Self, Value> {
         Ok(Field::Null)
     }
-    fn bool(value: bool) -> Result<Self, Value> {
-        T::bool(value).map(Field::Value)
-    }
-    fn i64(value: i64) -> Result<Self, Value> {
-        T::i64(value).map(Field::Value)
-    }
-    fn u64(value: u64) -> Result<Self, Value> {
-        T::u64(value).map(Field::Value)
-    }
-    fn f64(value: f64) -> Result<Self, Value> {
-        T::f64(value).map(Field::Value)
-    }
-    fn str(value: &str) -> Result<Self, Value> {
-        T::str(value).map(Field::Value)
-    }
-    fn string(value: String) -> Result<Self, Value> {
-        T::string(value).map(Field::Value)
-    }
     fn map<'de, A: MapAccess<'de>>(map: A) -> Result<Result<Self, Value>, A::Error> {
         Ok(T::map(map)?.map(Field::Value))
     }
-    fn seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Result<Self, Value>, A::Error> {
-        Ok(T::seq(seq)?.map(Field::Value))
-    }
+    lenient_as_inner!(Field::Value);
 }
 
 /// A boxed property: what `T` makes of the value, in a box. (Not `Box<T>`
 /// itself: a crate may implement [`Object`] for a `Box` of its own type.)
 struct Boxed<T>(Box<T>);
 
+impl<T> Boxed<T> {
+    fn new(value: T) -> Self {
+        Boxed(Box::new(value))
+    }
+}
+
 impl<T: Lenient> Lenient for Boxed<T> {
     fn null() -> Result<Self, Value> {
-        T::null().map(|value| Boxed(Box::new(value)))
-    }
-    fn bool(value: bool) -> Result<Self, Value> {
-        T::bool(value).map(|value| Boxed(Box::new(value)))
-    }
-    fn i64(value: i64) -> Result<Self, Value> {
-        T::i64(value).map(|value| Boxed(Box::new(value)))
-    }
-    fn u64(value: u64) -> Result<Self, Value> {
-        T::u64(value).map(|value| Boxed(Box::new(value)))
-    }
-    fn f64(value: f64) -> Result<Self, Value> {
-        T::f64(value).map(|value| Boxed(Box::new(value)))
-    }
-    fn str(value: &str) -> Result<Self, Value> {
-        T::str(value).map(|value| Boxed(Box::new(value)))
-    }
-    fn string(value: String) -> Result<Self, Value> {
-        T::string(value).map(|value| Boxed(Box::new(value)))
+        T::null().map(Boxed::new)
     }
     fn map<'de, A: MapAccess<'de>>(map: A) -> Result<Result<Self, Value>, A::Error> {
         Ok(T::map_boxed(map)?.map(Boxed))
     }
-    fn seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Result<Self, Value>, A::Error> {
-        Ok(T::seq(seq)?.map(|value| Boxed(Box::new(value))))
-    }
+    lenient_as_inner!(Boxed::new);
 }
 
 /// Hands each kind of JSON value to the [`Lenient`] method for it.
