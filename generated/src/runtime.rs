@@ -591,7 +591,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for CollectionVisitor<T> {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         let mut page = Collection::default();
         let mut map = Entries::new(map);
-        while let Some(key) = map.map.next_key::<Key<'de>>()? {
+        while let Some(key) = map.map.next_key_seed(KeySeed)? {
             let key = &*key.0;
             let rest = &mut page.additional_properties;
             match key {
@@ -1373,7 +1373,7 @@ impl<'de> Visitor<'de> for PropertiesVisitor {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Properties, A::Error> {
         let mut props = Properties::new();
         let mut map = Entries::new(map);
-        while let Some(key) = map.map.next_key::<Key<'de>>()? {
+        while let Some(key) = map.map.next_key_seed(KeySeed)? {
             read_other(&mut map, &key.0, &mut props)?;
         }
         map.settle(&mut props);
@@ -1459,11 +1459,17 @@ impl<A> Entries<A> {
     }
 
     /// A documented property was read: a value kept under its name before is
-    /// removed (the last one wins).
+    /// removed (the last one wins). Inlined: it runs for every property read,
+    /// and almost always finds nothing was kept.
+    #[inline(always)]
     fn forget(&mut self, rest: &mut Properties, key: &str) {
-        if !self.kept {
-            return;
+        if self.kept {
+            self.forget_kept(rest, key);
         }
+    }
+
+    #[inline(never)]
+    fn forget_kept(&mut self, rest: &mut Properties, key: &str) {
         if self.unsettled {
             self.forgotten.push((name(key), rest.len()));
         } else {
@@ -1472,6 +1478,8 @@ impl<A> Entries<A> {
     }
 
     /// Keeps the value of a documented property in the additional properties.
+    #[cold]
+    #[inline(never)]
     fn keep(&mut self, rest: &mut Properties, key: &str, json: Value) {
         self.kept = true;
         self.put(rest, key, json);
@@ -1486,6 +1494,12 @@ impl<A> Entries<A> {
             self.forgotten.clear();
         }
     }
+
+    /// Whether [`Entries::settle`] has anything to do: checked before asking a
+    /// struct for its parts, a call that cannot be inlined.
+    fn unsettled(&self) -> bool {
+        self.unsettled
+    }
 }
 
 /// A type a property can have, read without failing on JSON of another kind: each
@@ -1495,6 +1509,7 @@ impl<A> Entries<A> {
 /// `Value` first.
 pub trait Lenient: Sized {
     /// Reads a value of any kind (`null` included: a list element can be `null`).
+    #[inline]
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Result<Self, Value>, D::Error> {
         deserializer.deserialize_any(KindVisitor(PhantomData))
     }
@@ -1628,6 +1643,10 @@ impl<'de, T: Lenient> Visitor<'de> for KindVisitor<T> {
     fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
         Ok(T::str(value))
     }
+    // Serde's default forwards to `visit_str` through a call of its own.
+    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(T::str(value))
+    }
     fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
         Ok(T::string(value))
     }
@@ -1644,6 +1663,7 @@ struct Seed<T>(PhantomData<T>);
 
 impl<'de, T: Lenient> DeserializeSeed<'de> for Seed<T> {
     type Value = Result<T, Value>;
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         T::read(deserializer)
     }
@@ -1652,8 +1672,14 @@ impl<'de, T: Lenient> DeserializeSeed<'de> for Seed<T> {
 /// A key of a JSON object, borrowed from the input when it has no escapes.
 struct Key<'de>(Cow<'de, str>);
 
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+/// Reads a [`Key`]: a seed rather than `Deserialize`, so that its one line is
+/// inlined into each loop over keys.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key<'de>;
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key<'de>, D::Error> {
         deserializer.deserialize_str(KeyVisitor)
     }
 }
@@ -1746,7 +1772,9 @@ const ODATA_TYPE: &str = "@odata.type";
 /// A collection property as read: its typed elements and the others by position.
 enum List<T> {
     Null,
-    Items(Vec<T>, Map<String, Value>),
+    /// The elements that fit, and the others with their positions (a `Vec`, not a
+    /// `Map`: an empty one costs nothing to make and drop).
+    Items(Vec<T>, Vec<(usize, Value)>),
     Other(Value),
 }
 
@@ -1775,7 +1803,7 @@ impl<'de, T: Lenient> Visitor<'de> for ListSeed<T> {
         // second comes or the list ends: a list of one or two is allocated
         // once, at its length, and a longer one is shrunk to it.
         let mut first = None;
-        let mut rejected = Map::new();
+        let mut rejected = Vec::new();
         let mut index = 0usize;
         while let Some(item) = seq.next_element_seed(Seed::<T>(PhantomData))? {
             match item {
@@ -1788,7 +1816,7 @@ impl<'de, T: Lenient> Visitor<'de> for ListSeed<T> {
                     items.push(item);
                 }
                 Err(json) => {
-                    rejected.insert(index.to_string(), json);
+                    rejected.push((index, json));
                 }
             }
             index += 1;
@@ -1853,7 +1881,11 @@ pub fn read_list<'de, A: MapAccess<'de>, T: Lenient>(
             *slot = Field::Value(items);
             map.forget(rest, key);
             if !rejected.is_empty() {
-                map.keep(rest, key, Value::Object(rejected));
+                let by_position = rejected
+                    .into_iter()
+                    .map(|(index, json)| (index.to_string(), json))
+                    .collect();
+                map.keep(rest, key, Value::Object(by_position));
             }
         }
         List::Other(json) => {
@@ -1869,10 +1901,12 @@ fn read_object<'de, T: Object, A: MapAccess<'de>>(
     map: &mut Entries<A>,
     value: &mut T,
 ) -> Result<(), A::Error> {
-    while let Some(key) = map.map.next_key::<Key<'de>>()? {
+    while let Some(key) = map.map.next_key_seed(KeySeed)? {
         value.read_field(&key.0, map)?;
     }
-    map.settle(value.parts().1);
+    if map.unsettled() {
+        map.settle(value.parts().1);
+    }
     Ok(())
 }
 
@@ -2394,7 +2428,7 @@ fn tag_key<'b>(tag: &str, buffer: &'b mut [u8; 128]) -> Cow<'b, str> {
 fn read_poly<'de, T: Poly, A: MapAccess<'de>>(map: &mut Entries<A>) -> Result<T, A::Error> {
     let mut base = T::Base::default();
     let mut first = true;
-    while let Some(key) = map.map.next_key::<Key<'de>>()? {
+    while let Some(key) = map.map.next_key_seed(KeySeed)? {
         if key.0 != ODATA_TYPE || base.parts().0.is_some() {
             base.read_field(&key.0, map)?;
             first = false;
@@ -2465,10 +2499,15 @@ pub fn lenient_poly<'de, T: Poly, A: MapAccess<'de>>(map: A) -> Result<Result<T,
     read_poly(&mut Entries::new(map)).map(Ok)
 }
 
+// The impls of the primitives are `#[inline]`: without it a call of a few
+// instructions could not be inlined into the crate that reads, where every
+// property is read.
 impl Lenient for String {
+    #[inline]
     fn str(value: &str) -> Result<Self, Value> {
         Ok(value.to_owned())
     }
+    #[inline]
     fn string(value: String) -> Result<Self, Value> {
         Ok(value)
     }
@@ -2482,6 +2521,7 @@ impl Lenient for ArcStr {
 }
 
 impl Lenient for bool {
+    #[inline]
     fn bool(value: bool) -> Result<Self, Value> {
         Ok(value)
     }
@@ -2491,9 +2531,11 @@ impl Lenient for bool {
 macro_rules! lenient_integers {
     ($($ty:ty),*) => {$(
         impl Lenient for $ty {
+            #[inline]
             fn i64(value: i64) -> Result<Self, Value> {
                 <$ty>::try_from(value).map_err(|_| Value::from(value))
             }
+            #[inline]
             fn u64(value: u64) -> Result<Self, Value> {
                 <$ty>::try_from(value).map_err(|_| Value::from(value))
             }
