@@ -6,6 +6,7 @@
 //! cargo bench -p docbind --bench runtime -- --mb 30 --reps 9
 //! cargo bench -p docbind --bench runtime -- --before DIR    # also a crate an older docbind emitted
 //! cargo bench -p docbind --bench runtime -- --glibc-default  # glibc's moving malloc thresholds
+//! cargo bench -p docbind --bench runtime -- --instructions   # also count instructions (valgrind)
 //! ```
 //!
 //! Under `<target dir>/tmp/docbind-bench/runtime/` it writes the crate docbind emits from
@@ -32,6 +33,13 @@
 //! `graph-before`, so that the old and the new runtime are compared in one run.
 //! The crate this run emits is left in `runtime/graph`, ready to be copied for a
 //! later `--before`.
+//!
+//! `--instructions` then runs the program once more per payload and variant
+//! under valgrind's callgrind (it must be installed), for the number of
+//! instructions of one read and of one write of `--count-mb` MB (default 2).
+//! Unlike the times, these do not move from one run to the next, so a change
+//! of a few per cent shows; they do not see the cost of memory (page faults,
+//! cache misses), which the times do.
 
 mod baseline;
 mod common;
@@ -76,6 +84,7 @@ fn main() -> ExitCode {
     let mut reps = 5usize;
     let mut before: Option<PathBuf> = None;
     let mut pinned = true;
+    let mut count_mb: Option<usize> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -89,6 +98,13 @@ fn main() -> ExitCode {
             }
             "--before" => before = it.next().map(PathBuf::from),
             "--glibc-default" => pinned = false,
+            "--instructions" => count_mb = Some(count_mb.unwrap_or(2)),
+            "--count-mb" => {
+                count_mb = it
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .map(|n: usize| n.max(1))
+            }
             _ => {} // `--bench` and whatever else cargo passes
         }
     }
@@ -98,7 +114,13 @@ fn main() -> ExitCode {
         );
         return ExitCode::SUCCESS;
     };
-    match run(&corpus.join("v1.0"), mb, reps, before.as_deref(), pinned) {
+    let settings = Settings {
+        mb,
+        reps,
+        pinned,
+        count_mb,
+    };
+    match run(&corpus.join("v1.0"), &settings, before.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             println!("runtime bench: FAILED: {e}");
@@ -117,13 +139,18 @@ fn main() -> ExitCode {
 const GLIBC_TUNABLES: &str =
     "glibc.malloc.trim_threshold=4294967295:glibc.malloc.mmap_threshold=33554432";
 
-fn run(
-    input: &Path,
+/// What the command line asks for.
+struct Settings {
+    /// MB of each timed payload.
     mb: usize,
     reps: usize,
-    before: Option<&Path>,
+    /// Fixed glibc malloc thresholds (see [`GLIBC_TUNABLES`]).
     pinned: bool,
-) -> Result<(), String> {
+    /// `--instructions`: MB of each payload whose read and write are counted.
+    count_mb: Option<usize>,
+}
+
+fn run(input: &Path, settings: &Settings, before: Option<&Path>) -> Result<(), String> {
     // `<target dir>/tmp`: honours CARGO_TARGET_DIR.
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("docbind-bench/runtime");
     let run = docbind::run_dirs(&[input.to_path_buf()]).map_err(|e| e.to_string())?;
@@ -157,19 +184,116 @@ fn run(
     cargo(&program, &work.join("target"))?;
     let binary = work.join("target/release/runtime-bench");
     let mut command = Command::new(&binary);
+    malloc_env(&mut command, settings.pinned);
+    let status = command
+        .arg(&payloads)
+        .arg(settings.mb.to_string())
+        .arg(settings.reps.to_string())
+        .status()
+        .map_err(|e| format!("running {}: {e}", binary.display()))?;
+    if !status.success() {
+        return Err(format!("{} failed", binary.display()));
+    }
+    match settings.count_mb {
+        Some(mb) => instructions(&binary, &payloads, mb, before.is_some(), settings.pinned),
+        None => Ok(()),
+    }
+}
+
+/// Sets [`GLIBC_TUNABLES`] for the program, unless glibc's own are asked for
+/// or the variable is set already.
+fn malloc_env(command: &mut Command, pinned: bool) {
     if pinned && std::env::var_os("GLIBC_TUNABLES").is_none() {
         command.env("GLIBC_TUNABLES", GLIBC_TUNABLES);
     }
-    let status = command
-        .arg(&payloads)
-        .arg(mb.to_string())
-        .arg(reps.to_string())
-        .status()
-        .map_err(|e| format!("running {}: {e}", binary.display()))?;
-    if status.success() {
-        Ok(())
+}
+
+/// Prints the instructions of one read and one write of each payload, per
+/// variant, counted by callgrind.
+fn instructions(
+    binary: &Path,
+    payloads: &Path,
+    mb: usize,
+    before: bool,
+    pinned: bool,
+) -> Result<(), String> {
+    let variants: &[(usize, &str)] = if before {
+        &[(0, "docbind"), (1, "before"), (2, "derive")]
     } else {
-        Err(format!("{} failed", binary.display()))
+        &[(0, "docbind"), (2, "derive")]
+    };
+    println!("instructions (callgrind) of one read and one write of {mb} MB, millions:");
+    for payload in PAYLOADS {
+        let mut counts = Vec::new();
+        for &(variant, name) in variants {
+            let one = |function: &str| {
+                callgrind(
+                    binary,
+                    payloads,
+                    mb,
+                    payload.name,
+                    variant,
+                    function,
+                    pinned,
+                )
+            };
+            counts.push((name, one("counted_read")?, one("counted_write")?));
+        }
+        let derive = counts.last().map_or((1, 1), |&(_, r, w)| (r, w));
+        let line = |pick: fn(&(&str, u64, u64)) -> u64, base: u64| {
+            let figures: Vec<String> = counts
+                .iter()
+                .map(|c| format!("{} {:.1}", c.0, pick(c) as f64 / 1e6))
+                .collect();
+            format!(
+                "{} = docbind/derive {:.3}",
+                figures.join(" / "),
+                pick(&counts[0]) as f64 / base as f64
+            )
+        };
+        println!("{}:", payload.name);
+        println!("  read   {}", line(|c| c.1, derive.0));
+        println!("  write  {}", line(|c| c.2, derive.1));
+    }
+    Ok(())
+}
+
+/// The instructions callgrind counts inside `function` (and what it calls) in
+/// one run of the program's count mode.
+fn callgrind(
+    binary: &Path,
+    payloads: &Path,
+    mb: usize,
+    payload: &str,
+    variant: usize,
+    function: &str,
+    pinned: bool,
+) -> Result<u64, String> {
+    let mut command = Command::new("valgrind");
+    malloc_env(&mut command, pinned);
+    let out = command
+        .args([
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            "--collect-atstart=no",
+            &format!("--toggle-collect=*{function}*"),
+        ])
+        .arg(binary)
+        .arg(payloads)
+        .arg(mb.to_string())
+        .args(["count", payload, &variant.to_string()])
+        .output()
+        .map_err(|e| format!("running valgrind (needed by --instructions): {e}"))?;
+    let err = String::from_utf8_lossy(&out.stderr);
+    let collected = err
+        .lines()
+        .find_map(|l| l.split("Collected :").nth(1))
+        .and_then(|n| n.trim().parse().ok());
+    match collected {
+        Some(n) if out.status.success() => Ok(n),
+        _ => Err(format!(
+            "valgrind on {payload} (variant {variant}) gave no count:\n{err}"
+        )),
     }
 }
 
@@ -477,19 +601,15 @@ fn round_trip<T: DeserializeOwned + Serialize>(bytes: &[u8], original: &serde_js
 
 const NAMES: [&str; 4] = ["docbind", "before", "derive", "Value"];
 
-fn bench<D, P, B>(name: &str, lines: &str, mb: usize, reps: usize)
-where
-    D: DeserializeOwned + Serialize,
-    P: DeserializeOwned + Serialize,
-    B: DeserializeOwned + Serialize,
-{
+/// The payload: the lines both crates read, repeated into a JSON array of at
+/// least `mb` MB; with its number of objects and of distinct lines.
+fn payload<D: DeserializeOwned, B: DeserializeOwned>(lines: &str, mb: usize) -> Option<(Vec<u8>, usize, usize)> {
     let kept: Vec<&str> = lines
         .lines()
         .filter(|line| serde_json::from_str::<B>(line).is_ok() && serde_json::from_str::<D>(line).is_ok())
         .collect();
     if kept.is_empty() {
-        println!("{name:<9} skipped: no example both crates read");
-        return;
+        return None;
     }
     let mut bytes = b"[".to_vec();
     let mut objects = 0usize;
@@ -503,6 +623,54 @@ where
         }
     }
     bytes.push(b']');
+    Some((bytes, objects, kept.len()))
+}
+
+/// The read that `--instructions` counts (callgrind's `--toggle-collect`): the
+/// value is returned, so that its drop is not counted.
+#[inline(never)]
+fn counted_read<T: DeserializeOwned>(bytes: &[u8]) -> T {
+    serde_json::from_slice(bytes).expect("the payload reads")
+}
+
+/// The write that `--instructions` counts.
+#[inline(never)]
+fn counted_write<T: Serialize>(value: &T, out: &mut Vec<u8>) {
+    serde_json::to_writer(out, value).expect("the payload writes");
+}
+
+/// One read and one write of the payload as variant `v` (0 docbind, 1 before,
+/// 2 derive), for a run under callgrind.
+fn count<D, P, B>(lines: &str, mb: usize, v: usize)
+where
+    D: DeserializeOwned + Serialize,
+    P: DeserializeOwned + Serialize,
+    B: DeserializeOwned + Serialize,
+{
+    fn go<T: DeserializeOwned + Serialize>(bytes: &[u8]) {
+        let value: Vec<T> = counted_read(bytes);
+        let mut out = Vec::with_capacity(bytes.len() * 2);
+        counted_write(&value, &mut out);
+        std::hint::black_box((&value, &out));
+    }
+    let Some((bytes, _, _)) = payload::<D, B>(lines, mb) else { return };
+    match v {
+        0 => go::<D>(&bytes),
+        1 => go::<P>(&bytes),
+        _ => go::<B>(&bytes),
+    }
+}
+
+fn bench<D, P, B>(name: &str, lines: &str, mb: usize, reps: usize)
+where
+    D: DeserializeOwned + Serialize,
+    P: DeserializeOwned + Serialize,
+    B: DeserializeOwned + Serialize,
+{
+    let Some((bytes, objects, distinct)) = payload::<D, B>(lines, mb) else {
+        println!("{name:<9} skipped: no example both crates read");
+        return;
+    };
     let original: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     let (lossless, same_text) = round_trip::<Vec<D>>(&bytes, &original);
     let before = if HAS_BEFORE { Some(round_trip::<Vec<P>>(&bytes, &original)) } else { None };
@@ -550,7 +718,7 @@ where
         }
         text
     };
-    println!("{name}: {mbytes:.1} MB, {objects} objects ({} distinct examples)", kept.len());
+    println!("{name}: {mbytes:.1} MB, {objects} objects ({distinct} distinct examples)");
     println!("  read MB/s   {} = {}", list(&read, 0), ratio(&read));
     println!("  write MB/s  {} = {}", list(&write, 0), ratio(&write));
     println!("  peak heap MB while reading  {} = {}", list(&peak, 1), ratio(&peak));
@@ -575,8 +743,18 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let dir = std::path::Path::new(&args[1]);
     let mb: usize = args[2].parse().unwrap();
-    let reps: usize = args[3].parse().unwrap();
     let read = |name: &str| std::fs::read_to_string(dir.join(format!("{name}.jsonl"))).unwrap();
+    if args[3] == "count" {
+        let v: usize = args[5].parse().unwrap();
+        match args[4].as_str() {
+            "users" => count::<DOCBIND_USER, BEFORE_USER, DERIVE_USER>(&read("users"), mb, v),
+            "messages" => count::<DOCBIND_MESSAGE, BEFORE_MESSAGE, DERIVE_MESSAGE>(&read("messages"), mb, v),
+            "events" => count::<DOCBIND_EVENT, BEFORE_EVENT, DERIVE_EVENT>(&read("events"), mb, v),
+            _ => count::<DOCBIND_DIRECTORY_OBJECT, BEFORE_DIRECTORY_OBJECT, Mixed>(&read("mixed"), mb, v),
+        }
+        return;
+    }
+    let reps: usize = args[3].parse().unwrap();
     let malloc = std::env::var("GLIBC_TUNABLES").unwrap_or_else(|_| "glibc's defaults".into());
     println!("medians of {reps} rounds, variants alternating, each timed read after an untimed one; MB/s of the input JSON; malloc: {malloc}");
     bench::<DOCBIND_USER, BEFORE_USER, DERIVE_USER>("users", &read("users"), mb, reps);
