@@ -1881,11 +1881,7 @@ pub fn read_list<'de, A: MapAccess<'de>, T: Lenient>(
             *slot = Field::Value(items);
             map.forget(rest, key);
             if !rejected.is_empty() {
-                let by_position = rejected
-                    .into_iter()
-                    .map(|(index, json)| (index.to_string(), json))
-                    .collect();
-                map.keep(rest, key, Value::Object(by_position));
+                map.keep(rest, key, by_position(rejected));
             }
         }
         List::Other(json) => {
@@ -1894,6 +1890,18 @@ pub fn read_list<'de, A: MapAccess<'de>, T: Lenient>(
         }
     }
     Ok(())
+}
+
+/// A list's rejected elements as kept in the additional properties: an object
+/// from their positions to their JSON. Not generic, so compiled once rather than
+/// for every type of element.
+fn by_position(rejected: Vec<(usize, Value)>) -> Value {
+    Value::Object(
+        rejected
+            .into_iter()
+            .map(|(index, json)| (index.to_string(), json))
+            .collect(),
+    )
 }
 
 /// Reads the rest of a JSON object into `value`.
