@@ -1494,12 +1494,6 @@ impl<A> Entries<A> {
             self.forgotten.clear();
         }
     }
-
-    /// Whether [`Entries::settle`] has anything to do: checked before asking a
-    /// struct for its parts, a call that cannot be inlined.
-    fn unsettled(&self) -> bool {
-        self.unsettled
-    }
 }
 
 /// A type a property can have, read without failing on JSON of another kind: each
@@ -1912,7 +1906,9 @@ fn read_object<'de, T: Object, A: MapAccess<'de>>(
     while let Some(key) = map.map.next_key_seed(KeySeed)? {
         value.read_field(&key.0, map)?;
     }
-    if map.unsettled() {
+    // Checked here, before asking the struct for its parts: a call per object
+    // that cannot be inlined, for a settle that rarely has anything to do.
+    if map.unsettled {
         map.settle(value.parts().1);
     }
     Ok(())

@@ -653,7 +653,11 @@ where
         counted_write(&value, &mut out);
         std::hint::black_box((&value, &out));
     }
-    let Some((bytes, _, _)) = payload::<D, B>(lines, mb) else { return };
+    // Nothing to read would count 0 instructions, which is no figure.
+    let Some((bytes, _, _)) = payload::<D, B>(lines, mb) else {
+        eprintln!("no example both crates read");
+        std::process::exit(1);
+    };
     match v {
         0 => go::<D>(&bytes),
         1 => go::<P>(&bytes),
