@@ -28,7 +28,6 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
-use thin_vec::ThinVec;
 
 /// An immutable string one pointer wide (the `arcstr` crate): what an
 /// `@odata.type` and an enum value the docs do not list are kept as. Every
@@ -36,6 +35,14 @@ use thin_vec::ThinVec;
 /// `String` takes three adds up over a list of objects. Read it with
 /// `as_str()` (or `&*s`), make one with `"text".into()`.
 pub use arcstr::ArcStr;
+
+/// A list one pointer wide (the `thin-vec` crate; its length and capacity live
+/// in its allocation): the type of every collection property. A struct has a
+/// field per collection property, and most are absent in what the service
+/// sends (a `User` has dozens), so one word where a `Vec` takes three adds up
+/// over a list of objects. It derefs to a slice and has the `Vec` methods
+/// (`push`, `iter`, `len`, ...); make one with `vec.into()` or `collect()`.
+pub use thin_vec::ThinVec;
 
 /// HTTP method of a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -953,6 +960,12 @@ impl<T> From<T> for Field<Box<T>> {
     }
 }
 
+impl<T> From<Vec<T>> for Field<ThinVec<T>> {
+    fn from(value: Vec<T>) -> Self {
+        Field::Value(value.into())
+    }
+}
+
 /// The properties of a JSON object that its type does not describe (and the
 /// values of documented ones that do not have the documented type): a map from
 /// name to JSON value that keeps the order the properties came in.
@@ -1767,7 +1780,7 @@ enum List<T> {
     Null,
     /// The elements that fit, and the others with their positions (a `Vec`, not a
     /// `Map`: an empty one costs nothing to make and drop).
-    Items(Vec<T>, Vec<(usize, Value)>),
+    Items(ThinVec<T>, Vec<(usize, Value)>),
     Other(Value),
 }
 
@@ -1787,7 +1800,7 @@ impl<'de, T: Lenient> Visitor<'de> for ListSeed<T> {
         f.write_str("any JSON value")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        let mut items = ThinVec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
         // Without a size hint (serde_json gives none) a list would grow to four
         // elements at once; most lists of Graph's objects hold one or two, of
         // structs far larger than a derive's (every struct keeps its
@@ -1862,7 +1875,7 @@ impl<'de, T: Lenient> Visitor<'de> for ListSeed<T> {
 pub fn read_list<'de, A: MapAccess<'de>, T: Lenient>(
     map: &mut Entries<A>,
     key: &str,
-    slot: &mut Field<Vec<T>>,
+    slot: &mut Field<ThinVec<T>>,
     rest: &mut Properties,
 ) -> Result<(), A::Error> {
     match map.map.next_value_seed(ListSeed::<T>(PhantomData))? {
@@ -2015,7 +2028,7 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
 
     /// Writes a present collection property, with the elements [`read_list`] kept
     /// apart back at their positions.
-    pub fn list<T: Serialize>(&mut self, name: &'a str, value: &Field<Vec<T>>) {
+    pub fn list<T: Serialize>(&mut self, name: &'a str, value: &Field<ThinVec<T>>) {
         let rejected = self
             .additional
             .filter(|_| self.keys & key_bit(name) != 0)
@@ -2026,7 +2039,11 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
                 let merged = Merged { items, rejected };
                 self.entry(name, &merged)
             }
-            _ => self.field(name, value),
+            // Through the slice: `ThinVec`'s own `Serialize` is behind a
+            // feature of its crate.
+            (Field::Value(items), None) => self.entry(name, items.as_slice()),
+            (Field::Null, _) => self.entry(name, &()),
+            (Field::Absent, _) => {}
         }
     }
 
@@ -3276,14 +3293,14 @@ mod tests {
     struct Outer {
         odata_type: Option<ArcStr>,
         inner: Field<Box<Thing>>,
-        things: Field<Vec<Thing>>,
-        tags: Field<Vec<String>>,
+        things: Field<ThinVec<Thing>>,
+        tags: Field<ThinVec<String>>,
         big: Field<i64>,
         ratio: Field<serde_json::Number>,
         flag: Field<bool>,
         access: Field<Access>,
         shape: Field<Box<AnyShape>>,
-        shapes: Field<Vec<AnyShape>>,
+        shapes: Field<ThinVec<AnyShape>>,
         untyped: Field<Value>,
         additional_properties: Properties,
     }
@@ -3596,7 +3613,7 @@ mod tests {
         assert_eq!(things[1].additional_properties["count"], "x");
         // Shortened by the caller: the kept elements come last.
         let mut outer: Outer = lossless(r#"{"tags":["a","b",3]}"#);
-        outer.tags = Field::Value(vec!["a".into()]);
+        outer.tags = vec!["a".to_string()].into();
         assert_eq!(
             serde_json::to_string(&outer).unwrap(),
             r#"{"tags":["a",3]}"#

@@ -729,7 +729,7 @@ fn structs_have_inherited_fields_and_keep_everything() {
         "{user}"
     );
     assert!(
-        user.contains("::std::vec::Vec<crate::graph::AnyDirectoryObject2>"),
+        user.contains("crate::runtime::ThinVec<crate::graph::AnyDirectoryObject2>"),
         "{user}"
     );
     assert!(
@@ -783,7 +783,9 @@ fn field_names_are_sanitized_and_unique() {
     // `@odata.type` is read by the struct's own field, never as a property.
     assert_eq!(keywords.matches("\"@odata.type\" =>").count(), 1);
     assert!(keywords.contains("crate::runtime::Flags<crate::graph::Access>"));
-    assert!(keywords.contains("::std::vec::Vec<crate::runtime::Flags<crate::graph::Access>>"));
+    assert!(
+        keywords.contains("crate::runtime::ThinVec<crate::runtime::Flags<crate::graph::Access>>")
+    );
     assert!(keywords.contains("pub elsewhere: crate::runtime::Field<::serde_json::Value>"));
 }
 

@@ -157,7 +157,7 @@ fn field_tokens(index: &Index<'_>, owner: &TypeInfo<'_>, field: &Field<'_>) -> T
     let name = ident(&field.name);
     let mut ty = index.type_ref(&field.prop.ty);
     if field.prop.collection {
-        ty = quote!(::std::vec::Vec<#ty>);
+        ty = quote!(crate::runtime::ThinVec<#ty>);
     } else if boxed(index, owner, field) {
         ty = quote!(::std::boxed::Box<#ty>);
     }
