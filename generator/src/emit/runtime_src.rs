@@ -2039,11 +2039,9 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
                 let merged = Merged { items, rejected };
                 self.entry(name, &merged)
             }
-            // Through the slice: `ThinVec`'s own `Serialize` is behind a
-            // feature of its crate.
-            (Field::Value(items), None) => self.entry(name, items.as_slice()),
-            (Field::Null, _) => self.entry(name, &()),
-            (Field::Absent, _) => {}
+            // As a slice: `ThinVec`'s own `Serialize` is behind a feature of
+            // its crate.
+            _ => self.field(name, &value.as_ref().map(ThinVec::as_slice)),
         }
     }
 
