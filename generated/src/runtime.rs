@@ -599,16 +599,23 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for CollectionVisitor<T> {
         let mut page = Collection::default();
         let mut map = Entries::new(map);
         while let Some(key) = map.map.next_key_seed(KeySeed)? {
-            let key = &*key.0;
             let rest = &mut page.additional_properties;
-            match key {
+            match &*key.0 {
                 // The elements are the point of the page: they are not lenient.
-                "value" => page.value = map.map.next_value()?,
-                NEXT_LINK => page.next_link = read_optional(&mut map, key, rest)?,
-                DELTA_LINK => page.delta_link = read_optional(&mut map, key, rest)?,
-                CONTEXT => page.context = read_optional(&mut map, key, rest)?,
-                COUNT => page.count = read_optional(&mut map, key, rest)?,
-                _ => read_other(&mut map, key, rest)?,
+                b"value" => page.value = map.map.next_value()?,
+                key if key == NEXT_LINK.as_bytes() => {
+                    page.next_link = read_optional(&mut map, NEXT_LINK, rest)?
+                }
+                key if key == DELTA_LINK.as_bytes() => {
+                    page.delta_link = read_optional(&mut map, DELTA_LINK, rest)?
+                }
+                key if key == CONTEXT.as_bytes() => {
+                    page.context = read_optional(&mut map, CONTEXT, rest)?
+                }
+                key if key == COUNT.as_bytes() => {
+                    page.count = read_optional(&mut map, COUNT, rest)?
+                }
+                key => read_other(&mut map, key, rest)?,
             }
         }
         map.settle(&mut page.additional_properties);
@@ -1410,9 +1417,12 @@ pub trait Object: Default {
     /// Reads the value of `key` from `map` into its field; a key that is not a
     /// documented property, and a value that is not of the documented type, go to
     /// the additional properties.
+    ///
+    /// `key` is the key's bytes, not checked to be UTF-8 (see [`Key`]): an arm
+    /// per property matches its name, and [`read_other`] checks the others.
     fn read_field<'de, A: MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         map: &mut Entries<A>,
     ) -> Result<(), A::Error>;
     /// Writes every property that is present: [`ObjectWriter::start`], a call per
@@ -1677,17 +1687,23 @@ impl<'de, T: Lenient> DeserializeSeed<'de> for Seed<T> {
 }
 
 /// A key of a JSON object, borrowed from the input when it has no escapes.
-struct Key<'de>(Cow<'de, str>);
+///
+/// Its bytes, not yet checked to be UTF-8: a key that names a property equals
+/// that property's name, which is text, so only a key kept in the additional
+/// properties is checked (by [`read_other`]). Most strings of Graph's JSON are
+/// keys, and `serde_json` checks every string it reads from bytes.
+struct Key<'de>(Cow<'de, [u8]>);
 
 /// Reads a [`Key`]: a seed rather than `Deserialize`, so that its one line is
-/// inlined into each loop over keys.
+/// inlined into each loop over keys. It asks for bytes, which `serde_json`
+/// gives without the UTF-8 check; a reader that has only text gives text.
 struct KeySeed;
 
 impl<'de> DeserializeSeed<'de> for KeySeed {
     type Value = Key<'de>;
     #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key<'de>, D::Error> {
-        deserializer.deserialize_str(KeyVisitor)
+        deserializer.deserialize_bytes(KeyVisitor)
     }
 }
 
@@ -1699,14 +1715,23 @@ impl<'de> Visitor<'de> for KeyVisitor {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string key")
     }
-    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+    fn visit_borrowed_bytes<E: de::Error>(self, value: &'de [u8]) -> Result<Self::Value, E> {
         Ok(Key(Cow::Borrowed(value)))
     }
-    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+    fn visit_bytes<E: de::Error>(self, value: &[u8]) -> Result<Self::Value, E> {
         Ok(Key(Cow::Owned(value.to_owned())))
     }
-    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+    fn visit_byte_buf<E: de::Error>(self, value: Vec<u8>) -> Result<Self::Value, E> {
         Ok(Key(Cow::Owned(value)))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(Key(Cow::Borrowed(value.as_bytes())))
+    }
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Key(Cow::Owned(value.as_bytes().to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(Key(Cow::Owned(value.into_bytes())))
     }
 }
 
@@ -1763,12 +1788,15 @@ pub fn read_tag<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// Keeps a property the struct does not describe.
+/// Keeps a property the struct does not describe. Its key is checked to be
+/// UTF-8 here (see [`Key`]), as `serde_json` would have checked it.
 pub fn read_other<'de, A: MapAccess<'de>>(
     map: &mut Entries<A>,
-    key: &str,
+    key: &[u8],
     rest: &mut Properties,
 ) -> Result<(), A::Error> {
+    let key =
+        std::str::from_utf8(key).map_err(|_| de::Error::custom("a key that is not valid UTF-8"))?;
     let value: Value = map.map.next_value()?;
     map.put(rest, key, value);
     Ok(())
@@ -2448,7 +2476,7 @@ fn read_poly<'de, T: Poly, A: MapAccess<'de>>(map: &mut Entries<A>) -> Result<T,
     let mut base = T::Base::default();
     let mut first = true;
     while let Some(key) = map.map.next_key_seed(KeySeed)? {
-        if key.0 != ODATA_TYPE || base.parts().0.is_some() {
+        if *key.0 != *ODATA_TYPE.as_bytes() || base.parts().0.is_some() {
             base.read_field(&key.0, map)?;
             first = false;
             continue;

@@ -598,16 +598,23 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for CollectionVisitor<T> {
         let mut page = Collection::default();
         let mut map = Entries::new(map);
         while let Some(key) = map.map.next_key_seed(KeySeed)? {
-            let key = &*key.0;
             let rest = &mut page.additional_properties;
-            match key {
+            match &*key.0 {
                 // The elements are the point of the page: they are not lenient.
-                "value" => page.value = map.map.next_value()?,
-                NEXT_LINK => page.next_link = read_optional(&mut map, key, rest)?,
-                DELTA_LINK => page.delta_link = read_optional(&mut map, key, rest)?,
-                CONTEXT => page.context = read_optional(&mut map, key, rest)?,
-                COUNT => page.count = read_optional(&mut map, key, rest)?,
-                _ => read_other(&mut map, key, rest)?,
+                b"value" => page.value = map.map.next_value()?,
+                key if key == NEXT_LINK.as_bytes() => {
+                    page.next_link = read_optional(&mut map, NEXT_LINK, rest)?
+                }
+                key if key == DELTA_LINK.as_bytes() => {
+                    page.delta_link = read_optional(&mut map, DELTA_LINK, rest)?
+                }
+                key if key == CONTEXT.as_bytes() => {
+                    page.context = read_optional(&mut map, CONTEXT, rest)?
+                }
+                key if key == COUNT.as_bytes() => {
+                    page.count = read_optional(&mut map, COUNT, rest)?
+                }
+                key => read_other(&mut map, key, rest)?,
             }
         }
         map.settle(&mut page.additional_properties);
@@ -1409,9 +1416,12 @@ pub trait Object: Default {
     /// Reads the value of `key` from `map` into its field; a key that is not a
     /// documented property, and a value that is not of the documented type, go to
     /// the additional properties.
+    ///
+    /// `key` is the key's bytes, not checked to be UTF-8 (see [`Key`]): an arm
+    /// per property matches its name, and [`read_other`] checks the others.
     fn read_field<'de, A: MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         map: &mut Entries<A>,
     ) -> Result<(), A::Error>;
     /// Writes every property that is present: [`ObjectWriter::start`], a call per
@@ -1676,17 +1686,23 @@ impl<'de, T: Lenient> DeserializeSeed<'de> for Seed<T> {
 }
 
 /// A key of a JSON object, borrowed from the input when it has no escapes.
-struct Key<'de>(Cow<'de, str>);
+///
+/// Its bytes, not yet checked to be UTF-8: a key that names a property equals
+/// that property's name, which is text, so only a key kept in the additional
+/// properties is checked (by [`read_other`]). Most strings of Graph's JSON are
+/// keys, and `serde_json` checks every string it reads from bytes.
+struct Key<'de>(Cow<'de, [u8]>);
 
 /// Reads a [`Key`]: a seed rather than `Deserialize`, so that its one line is
-/// inlined into each loop over keys.
+/// inlined into each loop over keys. It asks for bytes, which `serde_json`
+/// gives without the UTF-8 check; a reader that has only text gives text.
 struct KeySeed;
 
 impl<'de> DeserializeSeed<'de> for KeySeed {
     type Value = Key<'de>;
     #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key<'de>, D::Error> {
-        deserializer.deserialize_str(KeyVisitor)
+        deserializer.deserialize_bytes(KeyVisitor)
     }
 }
 
@@ -1698,14 +1714,23 @@ impl<'de> Visitor<'de> for KeyVisitor {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string key")
     }
-    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+    fn visit_borrowed_bytes<E: de::Error>(self, value: &'de [u8]) -> Result<Self::Value, E> {
         Ok(Key(Cow::Borrowed(value)))
     }
-    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+    fn visit_bytes<E: de::Error>(self, value: &[u8]) -> Result<Self::Value, E> {
         Ok(Key(Cow::Owned(value.to_owned())))
     }
-    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+    fn visit_byte_buf<E: de::Error>(self, value: Vec<u8>) -> Result<Self::Value, E> {
         Ok(Key(Cow::Owned(value)))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(Key(Cow::Borrowed(value.as_bytes())))
+    }
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Key(Cow::Owned(value.as_bytes().to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(Key(Cow::Owned(value.into_bytes())))
     }
 }
 
@@ -1762,12 +1787,15 @@ pub fn read_tag<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// Keeps a property the struct does not describe.
+/// Keeps a property the struct does not describe. Its key is checked to be
+/// UTF-8 here (see [`Key`]), as `serde_json` would have checked it.
 pub fn read_other<'de, A: MapAccess<'de>>(
     map: &mut Entries<A>,
-    key: &str,
+    key: &[u8],
     rest: &mut Properties,
 ) -> Result<(), A::Error> {
+    let key =
+        std::str::from_utf8(key).map_err(|_| de::Error::custom("a key that is not valid UTF-8"))?;
     let value: Value = map.map.next_value()?;
     map.put(rest, key, value);
     Ok(())
@@ -2447,7 +2475,7 @@ fn read_poly<'de, T: Poly, A: MapAccess<'de>>(map: &mut Entries<A>) -> Result<T,
     let mut base = T::Base::default();
     let mut first = true;
     while let Some(key) = map.map.next_key_seed(KeySeed)? {
-        if key.0 != ODATA_TYPE || base.parts().0.is_some() {
+        if *key.0 != *ODATA_TYPE.as_bytes() || base.parts().0.is_some() {
             base.read_field(&key.0, map)?;
             first = false;
             continue;
@@ -2969,14 +2997,14 @@ mod tests {
     impl Object for Thing {
         fn read_field<'de, A: MapAccess<'de>>(
             &mut self,
-            key: &str,
+            key: &[u8],
             map: &mut Entries<A>,
         ) -> Result<(), A::Error> {
             let rest = &mut self.additional_properties;
             match key {
-                "@odata.type" => read_tag(map, &mut self.odata_type, rest),
-                "name" => read_value(map, key, &mut self.name, rest),
-                "count" => read_value(map, key, &mut self.count, rest),
+                b"@odata.type" => read_tag(map, &mut self.odata_type, rest),
+                b"name" => read_value(map, "name", &mut self.name, rest),
+                b"count" => read_value(map, "count", &mut self.count, rest),
                 _ => read_other(map, key, rest),
             }
         }
@@ -3306,22 +3334,22 @@ mod tests {
     impl Object for Outer {
         fn read_field<'de, A: MapAccess<'de>>(
             &mut self,
-            key: &str,
+            key: &[u8],
             map: &mut Entries<A>,
         ) -> Result<(), A::Error> {
             let rest = &mut self.additional_properties;
             match key {
-                "@odata.type" => read_tag(map, &mut self.odata_type, rest),
-                "inner" => read_boxed(map, key, &mut self.inner, rest),
-                "things" => read_list(map, key, &mut self.things, rest),
-                "tags" => read_list(map, key, &mut self.tags, rest),
-                "big" => read_value(map, key, &mut self.big, rest),
-                "ratio" => read_value(map, key, &mut self.ratio, rest),
-                "flag" => read_value(map, key, &mut self.flag, rest),
-                "access" => read_value(map, key, &mut self.access, rest),
-                "shape" => read_boxed(map, key, &mut self.shape, rest),
-                "shapes" => read_list(map, key, &mut self.shapes, rest),
-                "untyped" => read_value(map, key, &mut self.untyped, rest),
+                b"@odata.type" => read_tag(map, &mut self.odata_type, rest),
+                b"inner" => read_boxed(map, "inner", &mut self.inner, rest),
+                b"things" => read_list(map, "things", &mut self.things, rest),
+                b"tags" => read_list(map, "tags", &mut self.tags, rest),
+                b"big" => read_value(map, "big", &mut self.big, rest),
+                b"ratio" => read_value(map, "ratio", &mut self.ratio, rest),
+                b"flag" => read_value(map, "flag", &mut self.flag, rest),
+                b"access" => read_value(map, "access", &mut self.access, rest),
+                b"shape" => read_boxed(map, "shape", &mut self.shape, rest),
+                b"shapes" => read_list(map, "shapes", &mut self.shapes, rest),
+                b"untyped" => read_value(map, "untyped", &mut self.untyped, rest),
                 _ => read_other(map, key, rest),
             }
         }
@@ -3366,13 +3394,13 @@ mod tests {
     impl Object for Shape {
         fn read_field<'de, A: MapAccess<'de>>(
             &mut self,
-            key: &str,
+            key: &[u8],
             map: &mut Entries<A>,
         ) -> Result<(), A::Error> {
             let rest = &mut self.additional_properties;
             match key {
-                "@odata.type" => read_tag(map, &mut self.odata_type, rest),
-                "name" => read_value(map, key, &mut self.name, rest),
+                b"@odata.type" => read_tag(map, &mut self.odata_type, rest),
+                b"name" => read_value(map, "name", &mut self.name, rest),
                 _ => read_other(map, key, rest),
             }
         }
@@ -3392,14 +3420,14 @@ mod tests {
     impl Object for Circle {
         fn read_field<'de, A: MapAccess<'de>>(
             &mut self,
-            key: &str,
+            key: &[u8],
             map: &mut Entries<A>,
         ) -> Result<(), A::Error> {
             let rest = &mut self.additional_properties;
             match key {
-                "@odata.type" => read_tag(map, &mut self.odata_type, rest),
-                "name" => read_value(map, key, &mut self.name, rest),
-                "radius" => read_value(map, key, &mut self.radius, rest),
+                b"@odata.type" => read_tag(map, &mut self.odata_type, rest),
+                b"name" => read_value(map, "name", &mut self.name, rest),
+                b"radius" => read_value(map, "radius", &mut self.radius, rest),
                 _ => read_other(map, key, rest),
             }
         }
@@ -3948,6 +3976,24 @@ mod tests {
         let mut thing: Thing = lossless(r#"{"count":"many"}"#);
         thing.count = Field::Value(3);
         assert_eq!(serde_json::to_string(&thing).unwrap(), r#"{"count":3}"#);
+    }
+
+    #[test]
+    fn keys_are_matched_as_bytes_and_checked_when_kept() {
+        // From bytes: a property's key (escaped or not) matches its name, and a
+        // key kept in the additional properties is checked to be UTF-8.
+        let json = r#"{"name":"a","é":1,"n\u0061me":"b"}"#;
+        let thing: Thing = serde_json::from_slice(json.as_bytes()).unwrap();
+        assert_eq!(thing.name.as_deref(), Some("b"));
+        assert_eq!(thing.additional_properties["é"], 1);
+        let bad = serde_json::from_slice::<Thing>(b"{\"name\":\"a\",\"\xff\":1}").unwrap_err();
+        assert!(bad.to_string().contains("not valid UTF-8"), "{bad}");
+        let lone = serde_json::from_slice::<Thing>(br#"{"\ud800":1}"#);
+        assert!(lone.is_err(), "{lone:?}");
+        // From a `Value`, whose keys are text: the same struct.
+        let from_value: Thing =
+            serde_json::from_value(serde_json::json!({"name":"b","é":1})).unwrap();
+        assert_eq!(from_value, thing);
     }
 
     #[test]

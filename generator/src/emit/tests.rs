@@ -715,8 +715,8 @@ fn structs_have_inherited_fields_and_keep_everything() {
     assert!(
         has_arm(
             user,
-            "\"deletedDateTime\"",
-            "crate::runtime::read_value(map, key, &mut self.deleted_date_time, rest)"
+            "b\"deletedDateTime\"",
+            "crate::runtime::read_value(map, \"deletedDateTime\", &mut self.deleted_date_time, rest)"
         ),
         "{user}"
     );
@@ -767,10 +767,11 @@ fn field_names_are_sanitized_and_unique() {
         ("value", "$value"),
         ("n_code", "ünïcode"),
     ] {
-        // The field reads and writes its exact JSON name.
-        let read = format!("crate::runtime::read_value(map, key, &mut self.{field}, rest)");
+        // The field reads (matching the key's bytes) and writes its exact JSON name.
+        let read = format!("crate::runtime::read_value(map, {json:?}, &mut self.{field}, rest)");
+        let bytes = proc_macro2::Literal::byte_string(json.as_bytes()).to_string();
         assert!(
-            has_arm(keywords, &format!("{json:?}"), &read),
+            has_arm(keywords, &bytes, &read),
             "{field} → {json}: {keywords}"
         );
         let write = format!("writer.field({json:?}, &self.{field});");

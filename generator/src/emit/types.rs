@@ -98,7 +98,10 @@ fn object_impl(
         } else {
             (quote!(read_value), quote!(field))
         };
-        arms.push(quote!(#json => crate::runtime::#read(map, key, &mut self.#name, rest),));
+        // The key's bytes against the name's (see `runtime::Key`); the name
+        // itself is passed on, for a value kept in the additional properties.
+        let bytes = proc_macro2::Literal::byte_string(json.as_bytes());
+        arms.push(quote!(#bytes => crate::runtime::#read(map, #json, &mut self.#name, rest),));
         // No `?`: the writer keeps the first error and `finish` returns it.
         writes.push(quote!(writer.#write(#json, &self.#name);));
     }
@@ -109,12 +112,12 @@ fn object_impl(
         impl crate::runtime::Object for #name {
             fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
-                key: &str,
+                key: &[u8],
                 map: &mut crate::runtime::Entries<A>,
             ) -> ::core::result::Result<(), A::Error> {
                 let rest = &mut self.#additional;
                 match key {
-                    "@odata.type" => crate::runtime::read_tag(map, &mut self.#odata_type, rest),
+                    b"@odata.type" => crate::runtime::read_tag(map, &mut self.#odata_type, rest),
                     #(#arms)*
                     _ => crate::runtime::read_other(map, key, rest),
                 }
