@@ -3990,6 +3990,10 @@ mod tests {
         assert!(bad.to_string().contains("not valid UTF-8"), "{bad}");
         let lone = serde_json::from_slice::<Thing>(br#"{"\ud800":1}"#);
         assert!(lone.is_err(), "{lone:?}");
+        // serde_json reads a key as bytes without looking for control
+        // characters: a raw one in a kept key is kept, as an escaped one is.
+        let raw: Thing = serde_json::from_slice(b"{\"a\x01b\":1}").unwrap();
+        assert_eq!(raw.additional_properties["a\u{1}b"], 1);
         // From a `Value`, whose keys are text: the same struct.
         let from_value: Thing =
             serde_json::from_value(serde_json::json!({"name":"b","é":1})).unwrap();
