@@ -1737,6 +1737,12 @@ impl<'de> Visitor<'de> for KeyVisitor {
 
 /// Reads a property into `slot`: [`Field::Null`] for `null`; a value of another
 /// type goes to `rest` under its name and leaves the field absent.
+///
+/// Inlined into each arm of a struct's `read_field`: called on its own, its
+/// result (a field, or the `Value` that did not fit) comes back through memory
+/// and is read there in other widths than it was written in, which stalls the
+/// load.
+#[inline(always)]
 pub fn read_value<'de, A: MapAccess<'de>, T: Lenient>(
     map: &mut Entries<A>,
     key: &str,
@@ -1756,7 +1762,8 @@ pub fn read_value<'de, A: MapAccess<'de>, T: Lenient>(
     Ok(())
 }
 
-/// [`read_value`] of a boxed field.
+/// [`read_value`] of a boxed field (inlined, as [`read_value`] is).
+#[inline(always)]
 pub fn read_boxed<'de, A: MapAccess<'de>, T: Lenient>(
     map: &mut Entries<A>,
     key: &str,
