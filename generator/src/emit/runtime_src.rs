@@ -1417,7 +1417,8 @@ pub trait Object: Default {
     /// documented property, and a value that is not of the documented type, go to
     /// the additional properties.
     ///
-    /// `key` is the key's bytes, not checked to be UTF-8 (see [`Key`]): an arm
+    /// `key` is the key's bytes, not checked to be UTF-8 (serde_json checks
+    /// every string it reads from bytes, and most strings are keys): an arm
     /// per property matches its name, and [`read_other`] checks the others.
     fn read_field<'de, A: MapAccess<'de>>(
         &mut self,
@@ -1794,8 +1795,8 @@ pub fn read_tag<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// Keeps a property the struct does not describe. Its key is checked to be
-/// UTF-8 here (see [`Key`]), as `serde_json` would have checked it.
+/// Keeps a property the struct does not describe. Its key, read as bytes, is
+/// checked to be UTF-8 here, as `serde_json` would have checked it.
 pub fn read_other<'de, A: MapAccess<'de>>(
     map: &mut Entries<A>,
     key: &[u8],
