@@ -25,8 +25,9 @@
 //! a heap its own variant shaped: without them a variant read after one that
 //! used more memory finds its pages mapped, and one read after a smaller one
 //! page-faults them in. It prints the medians
-//! in MB/s of the input and every ratio docbind / derive, and whether docbind's
-//! round trip gave back the same JSON value.
+//! in MB/s of the input and every ratio docbind / derive, the median and range
+//! of the ratios of docbind's and derive's times in the same round, and whether
+//! docbind's round trip gave back the same JSON value.
 //!
 //! `--before DIR` adds a fourth variant: the v1.0 crate an older docbind emitted
 //! into `DIR` (e.g. `docbind generate` of main), copied under the package name
@@ -465,8 +466,11 @@ fn write_program(dir: &Path, emitted: &Output, before: bool) -> Result<(), Strin
 }
 
 /// Writes a crate (replacing whatever was there).
+/// Writes a crate into `dir`, leaving the files that did not change as they are
+/// (and removing those the last write made that are no longer produced): cargo
+/// then rebuilds only what changed, where a fresh copy made it rebuild the
+/// v1.0 crate on every run.
 fn write_crate(dir: &Path, output: &Output) -> Result<(), String> {
-    let _ = std::fs::remove_dir_all(dir);
     let opts = docbind::output::WriteOptions { force: true };
     docbind::output::write(dir, output, &opts).map_err(|e| e.to_string())?;
     Ok(())
@@ -567,6 +571,18 @@ struct Figures {
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
+}
+
+/// Per round, the ratio of derive's time to docbind's: docbind's speed as a
+/// multiple of derive's.
+fn paired(derive: &[f64], docbind: &[f64]) -> Vec<f64> {
+    derive.iter().zip(docbind).map(|(d, b)| d / b).collect()
+}
+
+/// The median of `ratios` and their range.
+fn spread(ratios: &mut [f64]) -> String {
+    let mid = median(ratios);
+    format!("{mid:.2} ({:.2}–{:.2})", ratios[0], ratios[ratios.len() - 1])
 }
 
 /// Reads and writes `bytes` as `T` once, into `figures`, after an untimed
@@ -696,6 +712,11 @@ where
             }
         }
     }
+    // Before the medians sort the times: each round's docbind time against
+    // derive's of the same round. The machine's drift moves both alike, so
+    // these spread less than times taken apart.
+    let mut paired_read = paired(&figures[2].read, &figures[0].read);
+    let mut paired_write = paired(&figures[2].write, &figures[0].write);
     let mbytes = bytes.len() as f64 / 1e6;
     let shown: Vec<usize> = (0..4).filter(|&v| HAS_BEFORE || v != 1).collect();
     let mut read = [0.0f64; 4];
@@ -725,6 +746,11 @@ where
     println!("{name}: {mbytes:.1} MB, {objects} objects ({distinct} distinct examples)");
     println!("  read MB/s   {} = {}", list(&read, 0), ratio(&read));
     println!("  write MB/s  {} = {}", list(&write, 0), ratio(&write));
+    println!(
+        "  per round, docbind/derive  read {}  write {}",
+        spread(&mut paired_read),
+        spread(&mut paired_write),
+    );
     println!("  peak heap MB while reading  {} = {}", list(&peak, 1), ratio(&peak));
     let allocs: Vec<String> = shown
         .iter()
